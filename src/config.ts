@@ -20,6 +20,7 @@ const schema = z.object({
   SHARED_DATA_DIR: z.string().trim().min(1).default(path.resolve(process.cwd(), '..', 'shared', 'data')),
   DEMO_SEED: z.coerce.number().int().default(20261127),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  AUTO_SEED: z.enum(['true', 'false']).optional(),
 });
 
 export type Config = {
@@ -34,6 +35,8 @@ export type Config = {
   sharedDataDir: string;
   demoSeed: number;
   shutdownTimeoutMs: number;
+  /** Import towns, twin links and demo data into an empty database at start. */
+  autoSeed: boolean;
 };
 
 export class ConfigError extends Error {
@@ -63,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sharedDataDir: path.resolve(e.SHARED_DATA_DIR),
     demoSeed: e.DEMO_SEED,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    autoSeed: e.AUTO_SEED ? e.AUTO_SEED === 'true' : e.NODE_ENV !== 'production',
   };
 }
 

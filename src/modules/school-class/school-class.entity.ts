@@ -1,4 +1,4 @@
-import { ArrayType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { toGlobalId } from '../../lib/global-id';
 import { Node } from '../common/node';
@@ -51,6 +51,8 @@ registerEnumType(Theme, { name: 'Theme', description: 'Topical themes from the t
 @ObjectType({ implements: Node, description: 'A class (teaching group) in a school that may look for partner classes.' })
 @Entity({ tableName: 'school_class' })
 export class SchoolClass implements Node {
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'globalId' | 'subjects' | 'themes' | 'lookingForPartners';
+
   @PrimaryKey({ type: 'integer' })
   id!: number;
 

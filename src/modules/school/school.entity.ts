@@ -1,4 +1,4 @@
-import { ArrayType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { toGlobalId } from '../../lib/global-id';
 import { Node } from '../common/node';
@@ -26,6 +26,8 @@ registerEnumType(SchoolKind, {
 @ObjectType({ implements: Node, description: 'A school in a town, with its classes.' })
 @Entity({ tableName: 'school' })
 export class School implements Node {
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'globalId' | 'instructionLanguages';
+
   @PrimaryKey({ type: 'integer' })
   id!: number;
 

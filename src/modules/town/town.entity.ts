@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { toGlobalId } from '../../lib/global-id';
 import { Node } from '../common/node';
@@ -7,6 +7,8 @@ import { Node } from '../common/node';
 @ObjectType({ implements: Node, description: 'A town or city (a municipality) from GeoNames, with its location and languages.' })
 @Entity({ tableName: 'town' })
 export class Town implements Node {
+  [OptionalProps]?: 'updatedAt' | 'globalId';
+
   @PrimaryKey({ type: 'integer' })
   id!: number;
 

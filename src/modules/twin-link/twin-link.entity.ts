@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateScalar } from '../common/scalars';
 import { toGlobalId } from '../../lib/global-id';
@@ -56,13 +56,15 @@ registerEnumType(TwinLinkSource, {
 @ObjectType({ implements: Node, description: 'A twinning (or partnership) between two towns.' })
 @Entity({ tableName: 'twin_link' })
 export class TwinLink implements Node {
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'globalId' | 'kind' | 'status' | 'source';
+
   @PrimaryKey({ type: 'integer' })
   id!: number;
 
-  @Property({ type: 'integer' })
+  @Property({ type: 'integer', fieldName: 'town_a_id' })
   townAId!: number;
 
-  @Property({ type: 'integer' })
+  @Property({ type: 'integer', fieldName: 'town_b_id' })
   townBId!: number;
 
   @Field(() => Int, { nullable: true, description: 'Year the link was made, when known.' })

@@ -1,0 +1,27 @@
+import type { Orm } from '../db';
+
+/**
+ * Counts SQL statements sent through the ORM's connection (ORM queries and
+ * raw ones alike), for tests and benchmarks that assert "no N+1".
+ */
+export function countStatements(orm: Orm) {
+  const conn = orm.em.getConnection();
+  const original = conn.execute.bind(conn);
+  const counter = {
+    count: 0,
+    statements: [] as string[],
+    reset() {
+      counter.count = 0;
+      counter.statements = [];
+    },
+    restore() {
+      conn.execute = original;
+    },
+  };
+  conn.execute = ((query: unknown, ...rest: unknown[]) => {
+    counter.count += 1;
+    counter.statements.push(typeof query === 'string' ? query : String(query));
+    return (original as (...args: unknown[]) => unknown)(query, ...rest);
+  }) as typeof conn.execute;
+  return counter;
+}

@@ -1,0 +1,76 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityClass } from '@mikro-orm/core';
+import { AvailabilityWindow, ClassLanguage, SchoolClass } from './modules/school-class/school-class.entity';
+import { School } from './modules/school/school.entity';
+import { CountryLanguage, Town } from './modules/town/town.entity';
+import { TwinLink } from './modules/twin-link/twin-link.entity';
+import type { ConnectionResult, PageArgs } from './modules/common/pagination';
+
+/** Entities by primary key, one statement per batch. */
+function byId<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>) {
+  return new DataLoader<number, T | null>(async (ids) => {
+    const rows = (await em.find(entity, { id: { $in: [...ids] } } as never)) as T[];
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  });
+}
+
+/** Child rows grouped by a foreign key, one statement per batch. */
+function groupedBy<T, K extends string | number>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  key: keyof T & string,
+  orderBy: Record<string, 'asc' | 'desc'>,
+) {
+  return new DataLoader<K, T[]>(async (keys) => {
+    const rows = (await em.find(entity, { [key]: { $in: [...keys] } } as never, { orderBy: orderBy as never })) as T[];
+    const map = new Map<K, T[]>();
+    for (const row of rows) {
+      const k = row[key] as unknown as K;
+      let bucket = map.get(k);
+      if (!bucket) map.set(k, (bucket = []));
+      bucket.push(row);
+    }
+    return keys.map((k) => map.get(k) ?? []);
+  });
+}
+
+export type NestedFetcher<T> = (parentIds: readonly number[], args: PageArgs) => Promise<ConnectionResult<T>[]>;
+
+/**
+ * Nested connections (Town.schools, School.classes, Town.twins …): parents
+ * asking with the same arguments are served by one batched statement.
+ */
+function nestedConnections() {
+  const loaders = new Map<string, DataLoader<number, ConnectionResult<unknown>>>();
+  return function load<T>(name: string, parentId: number, args: PageArgs & { filter?: unknown; orderBy?: unknown }, fetch: NestedFetcher<T>) {
+    const key = `${name}:${JSON.stringify(args)}`;
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new DataLoader<number, ConnectionResult<unknown>>(
+        (ids) => fetch(ids, args) as Promise<ConnectionResult<unknown>[]>,
+      );
+      loaders.set(key, loader);
+    }
+    return loader.load(parentId) as Promise<ConnectionResult<T>>;
+  };
+}
+
+export function createLoaders(em: EntityManager) {
+  return {
+    town: byId(em, Town),
+    school: byId(em, School),
+    schoolClass: byId(em, SchoolClass),
+    twinLink: byId(em, TwinLink),
+    classLanguages: groupedBy<ClassLanguage, number>(em, ClassLanguage, 'classId', { role: 'asc', language: 'asc' }),
+    availability: groupedBy<AvailabilityWindow, number>(em, AvailabilityWindow, 'classId', { startsOn: 'asc', id: 'asc' }),
+    countryLanguages: groupedBy<CountryLanguage, string>(em, CountryLanguage, 'country', {
+      populationPercent: 'desc',
+      language: 'asc',
+    }),
+    nested: nestedConnections(),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,69 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+/** Codes of business-rule failures returned in `userErrors`. */
+export enum UserErrorCode {
+  REQUIRED = 'REQUIRED',
+  TOO_LONG = 'TOO_LONG',
+  TOO_MANY = 'TOO_MANY',
+  INVALID_ID = 'INVALID_ID',
+  NOT_FOUND = 'NOT_FOUND',
+  INVALID_COUNTRY = 'INVALID_COUNTRY',
+  INVALID_LANGUAGE = 'INVALID_LANGUAGE',
+  INVALID_CEFR_LEVEL = 'INVALID_CEFR_LEVEL',
+  INVALID_AGE_RANGE = 'INVALID_AGE_RANGE',
+  INVALID_PUPIL_COUNT = 'INVALID_PUPIL_COUNT',
+  INVALID_DATE_RANGE = 'INVALID_DATE_RANGE',
+  INVALID_YEAR = 'INVALID_YEAR',
+  INVALID_URL = 'INVALID_URL',
+  INVALID_VALUE = 'INVALID_VALUE',
+  DUPLICATE = 'DUPLICATE',
+  SAME_TOWN = 'SAME_TOWN',
+  ALREADY_ENDED = 'ALREADY_ENDED',
+  HAS_DEPENDENTS = 'HAS_DEPENDENTS',
+}
+registerEnumType(UserErrorCode, {
+  name: 'UserErrorCode',
+  description: 'Why a mutation refused its input.',
+  valuesConfig: {
+    REQUIRED: { description: 'A required value is missing or blank.' },
+    TOO_LONG: { description: 'A text is longer than allowed.' },
+    TOO_MANY: { description: 'A list has more items than allowed.' },
+    INVALID_ID: { description: 'A global id is malformed or of the wrong type.' },
+    NOT_FOUND: { description: 'No object has this id.' },
+    INVALID_COUNTRY: { description: 'Not an ISO 3166-1 alpha-2 country code.' },
+    INVALID_LANGUAGE: { description: 'Not an ISO 639-1 language code.' },
+    INVALID_CEFR_LEVEL: { description: 'A learned language needs a CEFR level; a language of instruction has none.' },
+    INVALID_AGE_RANGE: { description: 'Ages must be 3–25 with ageMin ≤ ageMax.' },
+    INVALID_PUPIL_COUNT: { description: 'Pupil counts must be whole numbers above zero (and within the stated maximum).' },
+    INVALID_DATE_RANGE: { description: 'Dates are out of order or out of range.' },
+    INVALID_YEAR: { description: 'A year is out of range.' },
+    INVALID_URL: { description: 'Not an absolute http(s) URL.' },
+    INVALID_VALUE: { description: 'A value is out of its allowed range.' },
+    DUPLICATE: { description: 'The same thing already exists.' },
+    SAME_TOWN: { description: 'A town cannot be twinned with itself.' },
+    ALREADY_ENDED: { description: 'The link has already ended.' },
+    HAS_DEPENDENTS: { description: 'Other records still depend on this one; remove them first.' },
+  },
+});
+
+@ObjectType({ description: 'A problem with the input of a mutation; nothing was changed.' })
+export class UserError {
+  @Field(() => [String], { description: 'Path to the offending input field, e.g. ["input", "languages", "0", "level"].' })
+  field!: string[];
+
+  @Field(() => String, { description: 'Human-readable explanation, in English.' })
+  message!: string;
+
+  @Field(() => UserErrorCode, { description: 'Stable machine-readable code.' })
+  code!: UserErrorCode;
+}
+
+/** Base of every mutation payload. */
+@ObjectType({ description: 'Fields common to every mutation payload.' })
+export class MutationPayload {
+  @Field(() => [UserError], { description: 'Problems with the input. Empty on success; when not empty nothing was changed.' })
+  userErrors: UserError[] = [];
+}
+
+/** What a service returns to a mutation resolver: a value, or the reasons there is none. */
+export type Result<T> = { value: T | null; userErrors: UserError[] };

@@ -1,0 +1,25 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchemaSync } from 'type-graphql';
+import { NodeResolver } from './modules/common/node.resolver';
+import { SchoolClassResolver } from './modules/school-class/school-class.resolver';
+import { SchoolResolver } from './modules/school/school.resolver';
+import { TownResolver } from './modules/town/town.resolver';
+import { TwinLinkResolver } from './modules/twin-link/twin-link.resolver';
+
+/** Every resolver of the API, listed once. */
+export const resolvers = [NodeResolver, TownResolver, TwinLinkResolver, SchoolResolver, SchoolClassResolver] as const;
+
+export function buildAppSchema(): GraphQLSchema {
+  return buildSchemaSync({
+    resolvers,
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    // Inputs are checked by the services, which answer with userErrors.
+    validate: false,
+  });
+}
+
+/** The SDL committed as schema/schema.graphql: sorted, so diffs stay small. */
+export function printAppSchema(schema: GraphQLSchema = buildAppSchema()): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}
