@@ -52,6 +52,8 @@ export async function createApp(opts: { config: Config; orm: Orm; logger: Logger
     formatError: createErrorFormatter(config.isProduction, (err) => logger.error({ err }, 'unexpected error in a resolver')),
     includeStacktraceInErrorResponses: !config.isProduction,
     csrfPrevention: true,
+    // server.ts owns SIGTERM handling: drain HTTP first, then stop Apollo.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

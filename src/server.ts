@@ -34,9 +34,11 @@ async function main() {
     force.unref();
     // close() stops accepting and resolves once in-flight requests are done.
     server.close(async () => {
+      logger.info('in-flight requests done; closing the database');
       await app.stop();
       await orm.close();
       logger.info('stopped');
+      logger.flush();
       process.exit(0);
     });
     server.closeIdleConnections();
