@@ -1,4 +1,5 @@
 import { Migration20261127000001_foundation } from './Migration20261127000001_foundation';
+import { Migration20261127000002_auth } from './Migration20261127000002_auth';
 
 /**
  * Every migration, in order. Listed explicitly so that the compiled server,
@@ -6,4 +7,5 @@ import { Migration20261127000001_foundation } from './Migration20261127000001_fo
  */
 export const migrationsList = [
   { name: 'Migration20261127000001_foundation', class: Migration20261127000001_foundation },
+  { name: 'Migration20261127000002_auth', class: Migration20261127000002_auth },
 ];

@@ -7,9 +7,8 @@ import type { Config } from './config';
 import { createContext, type Context } from './context';
 import type { Orm } from './db';
 import { createErrorFormatter } from './lib/errors';
+import { createLimitsPlugin, limitParseOptions, limitValidationRules } from './modules/limits/limits';
 import { buildAppSchema } from './schema';
-
-const MAX_BODY_BYTES = 1_000_000;
 
 export type App = {
   schema: GraphQLSchema;
@@ -32,12 +31,12 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
 
 class BodyTooLarge extends Error {}
 
-async function readBody(req: http.IncomingMessage): Promise<string> {
+async function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    if (size > limit) throw new BodyTooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -51,9 +50,21 @@ export async function createApp(opts: { config: Config; orm: Orm; logger: Logger
     schema,
     formatError: createErrorFormatter(config.isProduction, (err) => logger.error({ err }, 'unexpected error in a resolver')),
     includeStacktraceInErrorResponses: !config.isProduction,
+    introspection: config.introspection,
     csrfPrevention: true,
     // server.ts owns SIGTERM handling: drain HTTP first, then stop Apollo.
     stopOnTerminationSignals: false,
+    // Depth, aliases, directives and tokens are refused while parsing and
+    // validating; cost and budget in the plugin: all before any SQL.
+    validationRules: limitValidationRules(config.limits),
+    parseOptions: limitParseOptions(config.limits),
+    plugins: [
+      createLimitsPlugin<Context>({
+        limits: config.limits,
+        // Authenticates the caller (the first SQL of a request) only once the cost is known to be acceptable.
+        budgetKey: async (ctx) => (await ctx.viewer()).budgetKey,
+      }),
+    ],
   });
   await apollo.start();
 
@@ -64,7 +75,7 @@ export async function createApp(opts: { config: Config; orm: Orm; logger: Logger
     }
     let body: unknown = undefined;
     if (req.method === 'POST') {
-      const raw = await readBody(req);
+      const raw = await readBody(req, config.bodyLimitBytes);
       if ((headers.get('content-type') ?? '').includes('application/json')) {
         try {
           body = raw.length ? JSON.parse(raw) : undefined;
@@ -78,7 +89,8 @@ export async function createApp(opts: { config: Config; orm: Orm; logger: Logger
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => createContext(orm, { requestId, log }),
+      context: async () =>
+        createContext(orm, { requestId, log, authorization: headers.get('authorization'), ip: req.socket.remoteAddress }),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
@@ -114,7 +126,7 @@ export async function createApp(opts: { config: Config; orm: Orm; logger: Logger
       }
     } catch (err) {
       if (err instanceof BodyTooLarge) {
-        sendJson(res, 413, { errors: [{ message: `Request body over ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(res, 413, { errors: [{ message: `Request body over ${config.bodyLimitBytes} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
       } else {
         log.error({ err }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });

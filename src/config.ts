@@ -21,6 +21,16 @@ const schema = z.object({
   DEMO_SEED: z.coerce.number().int().default(20261127),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   AUTO_SEED: z.enum(['true', 'false']).optional(),
+  ENABLE_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
+  RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  LIMIT_DEPTH: z.coerce.number().int().min(1).default(10),
+  LIMIT_ALIASES: z.coerce.number().int().min(0).default(15),
+  LIMIT_TOKENS: z.coerce.number().int().min(10).default(2000),
+  LIMIT_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  LIMIT_COST: z.coerce.number().int().min(1).default(10_000),
+  COST_BUDGET_PER_HOUR: z.coerce.number().int().min(1).default(500_000),
 });
 
 export type Config = {
@@ -37,6 +47,21 @@ export type Config = {
   shutdownTimeoutMs: number;
   /** Import towns, twin links and demo data into an empty database at start. */
   autoSeed: boolean;
+  /** Introspection: on in development, off in production unless ENABLE_INTROSPECTION=true. */
+  introspection: boolean;
+  bodyLimitBytes: number;
+  /** Statement timeout on the database (ms); 0 = none. Default 5 s in production, 30 s otherwise. */
+  statementTimeoutMs: number;
+  /** Pupils' personal data is erased this many months after their exchange ended. */
+  retentionMonths: number;
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxCost: number;
+    costBudgetPerHour: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -67,6 +92,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: e.DEMO_SEED,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     autoSeed: e.AUTO_SEED ? e.AUTO_SEED === 'true' : e.NODE_ENV !== 'production',
+    introspection: e.NODE_ENV !== 'production' || e.ENABLE_INTROSPECTION === 'true',
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS ?? (e.NODE_ENV === 'production' ? 5_000 : 30_000),
+    retentionMonths: e.RETENTION_MONTHS,
+    limits: {
+      maxDepth: e.LIMIT_DEPTH,
+      maxAliases: e.LIMIT_ALIASES,
+      maxTokens: e.LIMIT_TOKENS,
+      maxDirectives: e.LIMIT_DIRECTIVES,
+      maxCost: e.LIMIT_COST,
+      costBudgetPerHour: e.COST_BUDGET_PER_HOUR,
+    },
   };
 }
 

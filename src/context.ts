@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Orm } from './db';
 import { createLoaders, type Loaders } from './loaders';
+import { authenticate } from './modules/auth/tokens';
+import type { Viewer } from './modules/auth/viewer';
 
 /** Everything one request needs; built fresh per request by createContext. */
 export type Context = {
@@ -10,9 +12,31 @@ export type Context = {
   loaders: Loaders;
   requestId: string;
   log: Logger | undefined;
+  /**
+   * The caller, authenticated on first use (one statement) and memoised.
+   * The limits plugin asks first, after the cost check, so a refused query
+   * runs no SQL at all.
+   */
+  viewer: () => Promise<Viewer>;
 };
 
-export function createContext(orm: Orm, opts: { requestId?: string; log?: Logger } = {}): Context {
+export type ContextOptions = {
+  requestId?: string;
+  log?: Logger;
+  /** The raw Authorization header, if any. */
+  authorization?: string;
+  /** Client address, the budget key of anonymous callers. */
+  ip?: string;
+};
+
+export function createContext(orm: Orm, opts: ContextOptions = {}): Context {
   const em = orm.em.fork() as EntityManager;
-  return { em, loaders: createLoaders(em), requestId: opts.requestId ?? randomUUID(), log: opts.log };
+  let viewer: Promise<Viewer> | undefined;
+  return {
+    em,
+    loaders: createLoaders(em),
+    requestId: opts.requestId ?? randomUUID(),
+    log: opts.log,
+    viewer: () => (viewer ??= authenticate(em, opts.authorization, opts.ip)),
+  };
 }

@@ -41,11 +41,23 @@ function baseOptions(): Options {
  * Opens the database (PostgreSQL or embedded PGlite) and applies pending
  * migrations. The one place that knows about both backends.
  */
-export async function createOrm(target: DbTarget, overrides: Partial<Options> = {}): Promise<Orm> {
+export async function createOrm(
+  target: DbTarget,
+  overrides: Partial<Options> = {},
+  opts: { statementTimeoutMs?: number } = {},
+): Promise<Orm> {
+  const timeout = opts.statementTimeoutMs ?? 0;
   let options: Options;
   let pglite: PGlite | undefined;
   if (target.kind === 'postgres') {
-    options = { ...baseOptions(), clientUrl: target.url, pool: { min: 0, max: 10 }, ...overrides };
+    options = {
+      ...baseOptions(),
+      clientUrl: target.url,
+      pool: { min: 0, max: 10 },
+      // A runaway query is cancelled by the server instead of holding a connection.
+      driverOptions: timeout > 0 ? { connection: { statement_timeout: timeout } } : {},
+      ...overrides,
+    };
   } else {
     if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
     pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
@@ -68,6 +80,7 @@ export async function createOrm(target: DbTarget, overrides: Partial<Options> = 
       if (!instance.closed) await instance.close();
     };
   }
+  if (pglite && timeout > 0) await pglite.exec(`set statement_timeout = ${Math.trunc(timeout)}`);
   await orm.getMigrator().up();
   return orm;
 }

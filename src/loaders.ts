@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass } from '@mikro-orm/core';
+import { ApiToken, User } from './modules/auth/auth.entity';
 import { AvailabilityWindow, ClassLanguage, SchoolClass } from './modules/school-class/school-class.entity';
 import { School } from './modules/school/school.entity';
 import { CountryLanguage, Town } from './modules/town/town.entity';
@@ -63,6 +64,8 @@ export function createLoaders(em: EntityManager) {
     school: byId(em, School),
     schoolClass: byId(em, SchoolClass),
     twinLink: byId(em, TwinLink),
+    user: byId(em, User),
+    apiToken: byId(em, ApiToken),
     classLanguages: groupedBy<ClassLanguage, number>(em, ClassLanguage, 'classId', { role: 'asc', language: 'asc' }),
     availability: groupedBy<AvailabilityWindow, number>(em, AvailabilityWindow, 'classId', { startsOn: 'asc', id: 'asc' }),
     countryLanguages: groupedBy<CountryLanguage, string>(em, CountryLanguage, 'country', {

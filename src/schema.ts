@@ -1,6 +1,8 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
+import { auditMutations } from './modules/auth/audit';
+import { authResolvers } from './modules/auth/auth.resolver';
 import { NodeResolver } from './modules/common/node.resolver';
 import { SchoolClassResolver } from './modules/school-class/school-class.resolver';
 import { SchoolResolver } from './modules/school/school.resolver';
@@ -8,15 +10,15 @@ import { TownResolver } from './modules/town/town.resolver';
 import { TwinLinkResolver } from './modules/twin-link/twin-link.resolver';
 
 /** Every resolver of the API, listed once. */
-export const resolvers = [NodeResolver, TownResolver, TwinLinkResolver, SchoolResolver, SchoolClassResolver] as const;
+export const resolvers = [NodeResolver, TownResolver, TwinLinkResolver, SchoolResolver, SchoolClassResolver, ...authResolvers] as const;
 
 export function buildAppSchema(): GraphQLSchema {
-  return buildSchemaSync({
+  return auditMutations(buildSchemaSync({
     resolvers,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // Inputs are checked by the services, which answer with userErrors.
     validate: false,
-  });
+  }));
 }
 
 /** The SDL committed as schema/schema.graphql: sorted, so diffs stay small. */

@@ -11,7 +11,7 @@ async function main() {
   const logger = createLogger(config);
   const target = dbTargetFromConfig(config);
   logger.info({ database: target.kind === 'postgres' ? 'postgresql' : `pglite:${config.dataDir}` }, 'starting');
-  const orm = await createOrm(target);
+  const orm = await createOrm(target, {}, { statementTimeoutMs: config.statementTimeoutMs });
   if (config.autoSeed) await ensureData(orm, config, logger);
   const app = await createApp({ config, orm, logger });
   const server = http.createServer((req, res) => void app.handle(req, res));

@@ -70,7 +70,7 @@ describe('schools and classes', () => {
     });
     const closed = await createClass(api, lyon.id, { lookingForPartners: false, languages: [{ language: 'fr', role: 'INSTRUCTION' }] });
     const names = async (filter: Record<string, unknown>) =>
-      expectData(await api.exec(SchoolClassesDocument, { first: 100, filter: { ...filter, townId: towns.Lyon } })).schoolClasses.edges.map(
+      expectData(await api.admin.exec(SchoolClassesDocument, { first: 100, filter: { ...filter, townId: towns.Lyon } })).schoolClasses.edges.map(
         (e) => e.node.id,
       );
     expect(await names({ country: 'FR' })).toEqual([closed.id, fr.id]);
@@ -81,6 +81,12 @@ describe('schools and classes', () => {
     expect(await names({ pupilAge: 13 })).toEqual([closed.id]);
     expect(await names({ lookingForPartners: true })).toEqual([fr.id]);
     expect(await names({ lookingForPartners: false })).toEqual([closed.id]);
+    expect(await names({ themes: ['ENVIRONMENT', 'PEACE'] })).toEqual([closed.id, fr.id]);
+    expect(await names({ themes: ['PEACE'] })).toEqual([]);
+    // Anonymous callers see only classes that look for partners, in lists and totals alike.
+    const anonymous = expectData(await api.exec(SchoolClassesDocument, { first: 100, filter: { townId: towns.Lyon } })).schoolClasses;
+    expect(anonymous.edges.map((e) => e.node.id)).toEqual([fr.id]);
+    expect(anonymous.totalCount).toBe(1);
     expectErrorCode(await api.exec(SchoolClassesDocument, { filter: { learnsLanguage: 'xx' } }), 'BAD_USER_INPUT');
     expectErrorCode(await api.exec(SchoolClassesDocument, { filter: { schoolId: towns.Lyon } }), 'BAD_USER_INPUT');
   });
@@ -89,7 +95,7 @@ describe('schools and classes', () => {
     const school = await createSchool(api, towns.Munich, { instructionLanguages: ['de'] });
     const cls = await createClass(api, school.id);
     const updated = expectData(
-      await api.exec(UpdateSchoolClassDocument, {
+      await api.admin.exec(UpdateSchoolClassDocument, {
         input: { id: cls.id, ageMax: 16, languages: [{ language: 'de', role: 'INSTRUCTION' }], availability: [] },
       }),
     );
@@ -97,14 +103,14 @@ describe('schools and classes', () => {
     expect(updated.updateSchoolClass.schoolClass).toMatchObject({ ageMin: 12, ageMax: 16, availability: [] });
     expect(updated.updateSchoolClass.schoolClass!.languages).toEqual([{ language: 'de', role: 'INSTRUCTION', level: null }]);
 
-    const blocked = expectData(await api.exec(DeleteSchoolDocument, { input: { id: school.id } }));
+    const blocked = expectData(await api.admin.exec(DeleteSchoolDocument, { input: { id: school.id } }));
     expect(blocked.deleteSchool.userErrors.map((e) => e.code)).toEqual(['HAS_DEPENDENTS']);
-    const deletedClass = expectData(await api.exec(DeleteSchoolClassDocument, { input: { id: cls.id } }));
+    const deletedClass = expectData(await api.admin.exec(DeleteSchoolClassDocument, { input: { id: cls.id } }));
     expect(deletedClass.deleteSchoolClass).toEqual({ deletedSchoolClassId: cls.id, userErrors: [] });
     expect(expectData(await api.exec(SchoolClassDocument, { id: cls.id })).schoolClass).toBeNull();
-    const renamed = expectData(await api.exec(UpdateSchoolDocument, { input: { id: school.id, name: 'Neues Gymnasium', website: '' } }));
+    const renamed = expectData(await api.admin.exec(UpdateSchoolDocument, { input: { id: school.id, name: 'Neues Gymnasium', website: '' } }));
     expect(renamed.updateSchool.school).toMatchObject({ name: 'Neues Gymnasium', website: null });
-    const deleted = expectData(await api.exec(DeleteSchoolDocument, { input: { id: school.id } }));
+    const deleted = expectData(await api.admin.exec(DeleteSchoolDocument, { input: { id: school.id } }));
     expect(deleted.deleteSchool).toEqual({ deletedSchoolId: school.id, userErrors: [] });
   });
 });
@@ -130,18 +136,18 @@ describe('bad input', () => {
     const before = await snapshotDb(api.orm);
     for (const [override, code, field] of cases) {
       const res = expectData(
-        await api.exec(CreateSchoolDocument, { input: { townId: towns.Paris, name: 'École', kind: 'PRIMARY', ...override } }),
+        await api.admin.exec(CreateSchoolDocument, { input: { townId: towns.Paris, name: 'École', kind: 'PRIMARY', ...override } }),
       );
       expect(res.createSchool.school).toBeNull();
       expect(res.createSchool.userErrors).toContainEqual(expect.objectContaining({ code, field }));
     }
-    const update = expectData(await api.exec(UpdateSchoolDocument, { input: { id: toGlobalId('School', 987654), name: 'X' } }));
+    const update = expectData(await api.admin.exec(UpdateSchoolDocument, { input: { id: toGlobalId('School', 987654), name: 'X' } }));
     expect(update.updateSchool.userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
-    const del = expectData(await api.exec(DeleteSchoolDocument, { input: { id: 'nope' } }));
+    const del = expectData(await api.admin.exec(DeleteSchoolDocument, { input: { id: 'nope' } }));
     expect(del.deleteSchool.userErrors.map((e) => e.code)).toEqual(['INVALID_ID']);
     // A value outside the enum never reaches the resolver.
     expectErrorCode(
-      await api.exec(CreateSchoolDocument, { input: { townId: towns.Paris, name: 'X', kind: 'UNIVERSITY' as never } }),
+      await api.admin.exec(CreateSchoolDocument, { input: { townId: towns.Paris, name: 'X', kind: 'UNIVERSITY' as never } }),
       'BAD_USER_INPUT',
     );
     expect(await snapshotDb(api.orm)).toEqual(before);
@@ -178,27 +184,27 @@ describe('bad input', () => {
     ];
     const before = await snapshotDb(api.orm);
     for (const [override, code, field] of cases) {
-      const res = expectData(await api.exec(CreateSchoolClassDocument, { input: classInput(school.id, override) }));
+      const res = expectData(await api.admin.exec(CreateSchoolClassDocument, { input: classInput(school.id, override) }));
       expect(res.createSchoolClass.schoolClass).toBeNull();
       expect(res.createSchoolClass.userErrors).toContainEqual(expect.objectContaining({ code, field }));
     }
     // Updates check the combined result: ageMin above the stored ageMax.
-    const update = expectData(await api.exec(UpdateSchoolClassDocument, { input: { id: existing.id, ageMin: 20 } }));
+    const update = expectData(await api.admin.exec(UpdateSchoolClassDocument, { input: { id: existing.id, ageMin: 20 } }));
     expect(update.updateSchoolClass.userErrors.map((e) => e.code)).toEqual(['INVALID_AGE_RANGE']);
     // Malformed scalars are refused before any resolver runs.
     expectErrorCode(
-      await api.exec(CreateSchoolClassDocument, {
+      await api.admin.exec(CreateSchoolClassDocument, {
         input: classInput(school.id, { availability: [{ startsOn: '2027-02-30', endsOn: '2027-03-01' }] }),
       }),
       'BAD_USER_INPUT',
     );
     expectErrorCode(
-      await api.exec(CreateSchoolClassDocument, {
+      await api.admin.exec(CreateSchoolClassDocument, {
         input: classInput(school.id, { languages: [{ language: 'fr', role: 'LEARNING', level: 'D1' as never }] }),
       }),
       'BAD_USER_INPUT',
     );
-    const del = expectData(await api.exec(DeleteSchoolClassDocument, { input: { id: toGlobalId('SchoolClass', 987654) } }));
+    const del = expectData(await api.admin.exec(DeleteSchoolClassDocument, { input: { id: toGlobalId('SchoolClass', 987654) } }));
     expect(del.deleteSchoolClass.userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
     expect(await snapshotDb(api.orm)).toEqual(before);
   });

@@ -42,6 +42,8 @@ export type CreateSchoolClassInput = {
   description?: string | null | undefined;
   /** Grade or year, e.g. "Year 8" (at most 30 characters). */
   grade?: string | null | undefined;
+  /** Notes for the class's own teachers and coordinators (private, at most 2000 characters). */
+  internalNotes?: string | null | undefined;
   /** Label within the school, e.g. "7B" (1–100 characters). */
   label: string;
   /** Languages taught in and learned (1–20, each language once per role). */
@@ -62,6 +64,8 @@ export type CreateSchoolClassInput = {
 
 /** A new school. */
 export type CreateSchoolInput = {
+  /** Contact e-mail (private: coordinators, teachers of the school and admins see it). */
+  contactEmail?: string | null | undefined;
   /** Languages of instruction, ISO 639-1 (at most 10). */
   instructionLanguages?: Array<string>;
   /** Level of the school. */
@@ -295,6 +299,8 @@ export type UpdateSchoolClassInput = {
   grade?: string | null | undefined;
   /** The class (global id). */
   id: string;
+  /** New internal notes; an empty string removes them. */
+  internalNotes?: string | null | undefined;
   /** New label (1–100 characters). */
   label?: string | null | undefined;
   /** New languages (replace all). */
@@ -313,6 +319,8 @@ export type UpdateSchoolClassInput = {
 
 /** Changes to a school; omitted fields stay as they are. */
 export type UpdateSchoolInput = {
+  /** New contact e-mail; an empty string removes it. */
+  contactEmail?: string | null | undefined;
   /** The school (global id). */
   id: string;
   /** New languages of instruction (replace the old ones). */
@@ -343,6 +351,8 @@ export type UserErrorCode =
   | 'INVALID_COUNTRY'
   /** Dates are out of order or out of range. */
   | 'INVALID_DATE_RANGE'
+  /** Not an e-mail address. */
+  | 'INVALID_EMAIL'
   /** A global id is malformed or of the wrong type. */
   | 'INVALID_ID'
   /** Not an ISO 639-1 language code. */
@@ -372,10 +382,12 @@ export type NodeQueryVariables = Exact<{
 
 
 export type NodeQuery = { node:
+    | { __typename: 'ApiToken', id: string }
     | { __typename: 'School', name: string, id: string }
     | { __typename: 'SchoolClass', label: string, id: string }
     | { __typename: 'Town', name: string, id: string }
     | { __typename: 'TwinLink', status: TwinLinkStatus, id: string }
+    | { __typename: 'User', id: string }
    | null };
 
 export type NodesQueryVariables = Exact<{
@@ -384,10 +396,12 @@ export type NodesQueryVariables = Exact<{
 
 
 export type NodesQuery = { nodes: Array<
+    | { __typename: 'ApiToken', id: string }
     | { __typename: 'School', id: string }
     | { __typename: 'SchoolClass', id: string }
     | { __typename: 'Town', id: string }
     | { __typename: 'TwinLink', id: string }
+    | { __typename: 'User', id: string }
    | null> };
 
 export type SchoolFieldsFragment = { id: string, name: string, kind: SchoolKind, pupilCount: number | null, instructionLanguages: Array<string>, website: string | null };

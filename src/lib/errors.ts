@@ -62,7 +62,9 @@ export function createErrorFormatter(isProduction: boolean, onInternal: (err: un
     if (code && KNOWN_CODES.has(code)) {
       if (!isProduction) return formatted;
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      // No schema hints in production: "Did you mean …?" would reveal field names.
+      const message = formatted.message.replace(/ Did you mean .*\?$/, '');
+      return { ...formatted, message, extensions };
     }
     onInternal(original);
     if (isProduction || original instanceof OrmValidationError) {
@@ -75,4 +77,10 @@ export function createErrorFormatter(isProduction: boolean, onInternal: (err: un
     }
     return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+export class ForbiddenError extends ApiError {
+  constructor(message = 'You are not allowed to do this.') {
+    super('FORBIDDEN', message);
+  }
 }

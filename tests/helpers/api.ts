@@ -6,37 +6,65 @@ import { loadConfig } from '../../src/config';
 import { createContext } from '../../src/context';
 import type { Orm } from '../../src/db';
 import { countStatements } from '../../src/lib/sql-counter';
+import { issueToken } from '../../src/modules/auth/auth.service';
+import { User } from '../../src/modules/auth/auth.entity';
 import { createTestOrm } from './db';
 
-export type ExecResult<T> = { data: T | null | undefined; errors: readonly GraphQLFormattedError[] | undefined };
+export type ExecResult<T> = {
+  data: T | null | undefined;
+  errors: readonly GraphQLFormattedError[] | undefined;
+  http: { status: number | undefined; headers: Map<string, string> };
+};
 
-export type TestApi = {
+export type Executor = {
+  exec<T, V extends Record<string, unknown>>(doc: TypedDocumentNode<T, V>, variables?: V): Promise<ExecResult<T>>;
+};
+
+export type TestApi = Executor & {
   orm: Orm;
   app: App;
   sql: ReturnType<typeof countStatements>;
-  exec<T, V extends Record<string, unknown>>(doc: TypedDocumentNode<T, V>, variables?: V): Promise<ExecResult<T>>;
+  /** The same API as the holder of this token. */
+  as(token: string): Executor;
+  /** An admin created with the test database. */
+  admin: Executor & { token: string; userId: number };
   close(): Promise<void>;
 };
 
-/** The API on a fresh database, called the way the server calls it (same context, same error formatting). */
+/** Creates a user (optionally admin) with a personal token, straight in the database. */
+export async function createUserWithToken(orm: Orm, name: string, isAdmin = false) {
+  const em = orm.em.fork();
+  const user = em.create(User, { name, email: `${name.toLowerCase().replace(/\W+/g, '.')}.${Date.now()}${Math.random().toString(36).slice(2, 6)}@example.org`, isAdmin });
+  await em.flush();
+  const { token } = await issueToken(em as never, { userId: user.id }, `${name}'s test token`, null);
+  return { userId: user.id, token };
+}
+
+/** The API on a fresh database, called the way the server calls it (same context, plugins and error formatting). */
 export async function createTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const orm = await createTestOrm();
   const config = loadConfig({ NODE_ENV: 'test', ...env });
   const app = await createApp({ config, orm, logger: pino({ level: 'silent' }) });
   const sql = countStatements(orm);
-  return {
-    orm,
-    app,
-    sql,
+  const executor = (authorization?: string): Executor => ({
     async exec(doc, variables) {
       const response = await app.apollo.executeOperation(
         { query: doc, variables },
-        { contextValue: createContext(orm) },
+        { contextValue: createContext(orm, { authorization, ip: '127.0.0.1' }) },
       );
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       const { data, errors } = response.body.singleResult;
-      return { data: data as never, errors };
+      return { data: data as never, errors, http: { status: response.http.status, headers: new Map(response.http.headers) } };
     },
+  });
+  const admin = await createUserWithToken(orm, 'Admin', true);
+  return {
+    ...executor(),
+    orm,
+    app,
+    sql,
+    as: (token: string) => executor(`Bearer ${token}`),
+    admin: { ...executor(`Bearer ${admin.token}`), ...admin },
     async close() {
       await app.stop();
       await orm.close();

@@ -1,40 +1,60 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { BadUserInputError } from '../../lib/errors';
-import { fromGlobalId } from '../../lib/global-id';
+import { fromGlobalId, type DecodedId } from '../../lib/global-id';
+import type { Viewer } from '../auth/viewer';
 import { Node } from './node';
 
 export const MAX_NODES = 100;
 
-function loadNode(ctx: Context, globalId: string, argument: string): Promise<Node | null> {
+function decode(globalId: string, argument: string): DecodedId {
   const decoded = fromGlobalId(globalId);
   if (!decoded) throw new BadUserInputError(`${argument}: "${globalId}" is not a valid global id.`, { argument });
-  switch (decoded.type) {
+  return decoded;
+}
+
+/**
+ * The same visibility as the typed queries: what the viewer may not see
+ * comes back as null, exactly like an id that does not exist.
+ */
+async function loadNode(ctx: Context, viewer: Viewer, { type, id }: DecodedId): Promise<Node | null> {
+  switch (type) {
     case 'Town':
-      return ctx.loaders.town.load(decoded.id);
+      return ctx.loaders.town.load(id);
     case 'TwinLink':
-      return ctx.loaders.twinLink.load(decoded.id);
+      return ctx.loaders.twinLink.load(id);
     case 'School':
-      return ctx.loaders.school.load(decoded.id);
-    case 'SchoolClass':
-      return ctx.loaders.schoolClass.load(decoded.id);
+      return ctx.loaders.school.load(id);
+    case 'SchoolClass': {
+      const schoolClass = await ctx.loaders.schoolClass.load(id);
+      return schoolClass && viewer.canSeeClass(schoolClass) ? schoolClass : null;
+    }
+    case 'User':
+      return viewer.isAdmin || viewer.userId === id ? ctx.loaders.user.load(id) : null;
+    case 'ApiToken': {
+      const token = await ctx.loaders.apiToken.load(id);
+      return token && (viewer.isAdmin || (viewer.userId !== null && token.userId === viewer.userId)) ? token : null;
+    }
   }
 }
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null if there is none.' })
-  node(@Arg('id', () => ID, { description: 'A global id.' }) id: string, @Ctx() ctx: Context) {
-    return loadNode(ctx, id, 'id');
+  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null if there is none or you may not see it.' })
+  async node(@Arg('id', () => ID, { description: 'A global id.' }) id: string, @Ctx() ctx: Context) {
+    const decoded = decode(id, 'id');
+    return loadNode(ctx, await ctx.viewer(), decoded);
   }
 
-  @Query(() => [Node], { nullable: 'items', description: `Objects by global ids, in the same order (at most ${MAX_NODES}); null where there is none.` })
-  nodes(@Arg('ids', () => [ID], { description: `Global ids (at most ${MAX_NODES}).` }) ids: string[], @Ctx() ctx: Context) {
+  @Query(() => [Node], {
+    nullable: 'items',
+    description: `Objects by global ids, in the same order (at most ${MAX_NODES}); null where there is none or you may not see it.`,
+  })
+  async nodes(@Arg('ids', () => [ID], { description: `Global ids (at most ${MAX_NODES}).` }) ids: string[], @Ctx() ctx: Context) {
     if (ids.length > MAX_NODES) throw new BadUserInputError(`At most ${MAX_NODES} ids.`, { argument: 'ids' });
-    // Validate every id before loading any, so one bad id fails the field cleanly.
-    ids.forEach((id, i) => {
-      if (!fromGlobalId(id)) throw new BadUserInputError(`ids[${i}]: "${id}" is not a valid global id.`, { argument: 'ids' });
-    });
-    return Promise.all(ids.map((id, i) => loadNode(ctx, id, `ids[${i}]`)));
+    // Every id is checked before any is loaded, so one bad id fails the field cleanly.
+    const decoded = ids.map((id, i) => decode(id, `ids[${i}]`));
+    const viewer = await ctx.viewer();
+    return Promise.all(decoded.map((d) => loadNode(ctx, viewer, d)));
   }
 }

@@ -1,4 +1,4 @@
-import { isURL } from 'class-validator';
+import { isEmail, isURL } from 'class-validator';
 import { isCountryCode, isLanguageCode } from '../../lib/codes';
 import { fromGlobalId, type NodeTypeName } from '../../lib/global-id';
 import { isIsoDate } from './scalars';
@@ -80,6 +80,15 @@ export class InputChecker {
     const text = this.text(field, value, max, false);
     if (text && !isURL(text, { protocols: ['http', 'https'], require_protocol: true, require_tld: true })) {
       this.add(field, UserErrorCode.INVALID_URL, `${field.join('.')} must be an absolute http(s) URL.`);
+      return null;
+    }
+    return text;
+  }
+
+  email(field: (string | number)[], value: string | null | undefined): string | null {
+    const text = this.text(field, value, 320, false);
+    if (text && !isEmail(text)) {
+      this.add(field, UserErrorCode.INVALID_EMAIL, `${field.join('.')} must be an e-mail address.`);
       return null;
     }
     return text;

@@ -91,6 +91,10 @@ export class SchoolClass implements Node {
   @Property({ type: 'string', length: 2000, nullable: true })
   description?: string | null;
 
+  /** Private: exposed only through the guarded SchoolClass.internalNotes resolver. */
+  @Property({ type: 'string', length: 2000, nullable: true })
+  internalNotes?: string | null;
+
   @Field(() => Boolean, { description: 'Whether the class is currently looking for partner classes.' })
   @Property({ type: 'boolean' })
   lookingForPartners: boolean = true;

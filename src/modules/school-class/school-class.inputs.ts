@@ -109,6 +109,9 @@ export class CreateSchoolClassInput {
   @Field(() => String, { nullable: true, description: 'Free text (at most 2000 characters).' })
   description?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Notes for the class\'s own teachers and coordinators (private, at most 2000 characters).' })
+  internalNotes?: string | null;
+
   @Field(() => [AvailabilityInput], { defaultValue: [], description: 'Periods open for an exchange (at most 20).' })
   availability!: AvailabilityInput[];
 
@@ -150,6 +153,9 @@ export class UpdateSchoolClassInput {
 
   @Field(() => String, { nullable: true, description: 'New description; an empty string removes it.' })
   description?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'New internal notes; an empty string removes them.' })
+  internalNotes?: string | null;
 
   @Field(() => [AvailabilityInput], { nullable: true, description: 'New availability periods (replace all).' })
   availability?: AvailabilityInput[] | null;

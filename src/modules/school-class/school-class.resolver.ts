@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ForbiddenError } from '../../lib/errors';
 import { toGlobalId } from '../../lib/global-id';
 import type { Context } from '../../context';
 import { SchoolClassConnection } from '../common/connections';
@@ -20,24 +21,34 @@ import { SchoolClassService } from './school-class.service';
 @Resolver(() => SchoolClass)
 export class SchoolClassResolver {
   @Query(() => SchoolClassConnection, { description: 'Classes in all schools. Default order: newest first.' })
-  schoolClasses(
+  async schoolClasses(
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => SchoolClassFilter, { nullable: true, description: 'Conditions the classes must meet.' })
     filter: SchoolClassFilter | null,
     @Arg('orderBy', () => SchoolClassOrder, { nullable: true, description: 'Sort order.' }) orderBy: SchoolClassOrder | null,
     @Ctx() ctx: Context,
   ) {
-    return new SchoolClassService(ctx.em).list(page, filter, orderBy);
+    return new SchoolClassService(ctx.em, await ctx.viewer()).list(page, filter, orderBy);
   }
 
   @Query(() => SchoolClass, { nullable: true, description: 'One class by global id; null if there is none.' })
-  schoolClass(@Arg('id', () => ID, { description: 'Global id of the class.' }) id: string, @Ctx() ctx: Context) {
-    return ctx.loaders.schoolClass.load(filterId(id, 'SchoolClass', 'id'));
+  async schoolClass(@Arg('id', () => ID, { description: 'Global id of the class.' }) id: string, @Ctx() ctx: Context) {
+    const localId = filterId(id, 'SchoolClass', 'id');
+    return new SchoolClassService(ctx.em, await ctx.viewer()).byId(localId, (i) => ctx.loaders.schoolClass.load(i));
   }
 
   @FieldResolver(() => School, { description: 'The school the class belongs to.' })
   school(@Root() schoolClass: SchoolClass, @Ctx() ctx: Context) {
     return ctx.loaders.school.load(schoolClass.schoolId);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Notes for the class\'s teachers and coordinators. Private: null with a FORBIDDEN error for anyone else.',
+  })
+  async internalNotes(@Root() schoolClass: SchoolClass, @Ctx() ctx: Context) {
+    if (!(await ctx.viewer()).canSeeClassPrivate(schoolClass)) throw new ForbiddenError('Only the class\'s teachers, its school\'s coordinators and admins see internal notes.');
+    return schoolClass.internalNotes ?? null;
   }
 
   @FieldResolver(() => [ClassLanguage], { description: 'Languages the class is taught in and learns.' })
@@ -55,7 +66,7 @@ export class SchoolClassResolver {
     @Arg('input', () => CreateSchoolClassInput, { description: 'The new class.' }) input: CreateSchoolClassInput,
     @Ctx() ctx: Context,
   ): Promise<SchoolClassPayload> {
-    const { value, userErrors } = await new SchoolClassService(ctx.em).create(input);
+    const { value, userErrors } = await new SchoolClassService(ctx.em, await ctx.viewer()).create(input);
     return { schoolClass: value, userErrors };
   }
 
@@ -64,7 +75,7 @@ export class SchoolClassResolver {
     @Arg('input', () => UpdateSchoolClassInput, { description: 'The class and the fields to change.' }) input: UpdateSchoolClassInput,
     @Ctx() ctx: Context,
   ): Promise<SchoolClassPayload> {
-    const { value, userErrors } = await new SchoolClassService(ctx.em).update(input);
+    const { value, userErrors } = await new SchoolClassService(ctx.em, await ctx.viewer()).update(input);
     return { schoolClass: value, userErrors };
   }
 
@@ -73,7 +84,7 @@ export class SchoolClassResolver {
     @Arg('input', () => DeleteSchoolClassInput, { description: 'The class to delete.' }) input: DeleteSchoolClassInput,
     @Ctx() ctx: Context,
   ): Promise<DeleteSchoolClassPayload> {
-    const { value, userErrors } = await new SchoolClassService(ctx.em).delete(input.id);
+    const { value, userErrors } = await new SchoolClassService(ctx.em, await ctx.viewer()).delete(input.id);
     return { deletedSchoolClassId: value === null ? null : toGlobalId('SchoolClass', value), userErrors };
   }
 }

@@ -6,6 +6,8 @@ import { filterCountry, filterId } from '../common/filters';
 import { fetchNestedPages, fetchPage, ordering, SortDirection, type ListSql, type PageArgs, type SortColumn } from '../common/pagination';
 import { UserErrorCode, type Result } from '../common/user-error';
 import { InputChecker } from '../common/validation';
+import { requireAllowed, requireUser } from '../auth/policy';
+import type { Viewer } from '../auth/viewer';
 import { School } from '../school/school.entity';
 import { AvailabilityWindow, ClassLanguage, LanguageRole, SchoolClass } from './school-class.entity';
 import {
@@ -40,9 +42,13 @@ function filterLanguage(value: string, argument: string): string {
   return value;
 }
 
-/** The SQL of a class list: joins only what the filter needs. */
-function classList(filter: SchoolClassFilter | null | undefined): ListSql {
-  const where: string[] = [];
+/**
+ * The SQL of a class list: joins only what the filter needs, and never
+ * lists (or counts) a class the viewer may not see.
+ */
+function classList(filter: SchoolClassFilter | null | undefined, viewer: Viewer, extra: string[] = []): ListSql {
+  const visibility = viewer.classVisibilitySql('c');
+  const where: string[] = visibility ? [visibility, ...extra] : [...extra];
   const params: unknown[] = [];
   let from = 'school_class c';
   if (filter?.country != null || filter?.townId != null) {
@@ -88,8 +94,9 @@ function classList(filter: SchoolClassFilter | null | undefined): ListSql {
     where.push(filter.lookingForPartners ? listed : `not ${listed}`);
   }
   if (filter?.themes && filter.themes.length > 0) {
+    // Passed as one array literal: the driver would expand a JS array into a list.
     where.push('c.themes && ?::text[]');
-    params.push(filter.themes);
+    params.push(`{${filter.themes.join(',')}}`);
   }
   return { entity: SchoolClass, select: 'c.*', from, idColumn: 'c.id', where, params };
 }
@@ -154,22 +161,37 @@ function checkExpiry(check: InputChecker, value: Date | null | undefined) {
 }
 
 export class SchoolClassService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+  ) {}
 
-  list(args: PageArgs, filter?: SchoolClassFilter | null, order?: SchoolClassOrder | null) {
-    return fetchPage<SchoolClass>(this.em, classList(filter), classOrdering(order), args);
+  /** `onlyIds`: restrict to these classes (the viewer's own, for `viewer.classes`). */
+  list(args: PageArgs, filter?: SchoolClassFilter | null, order?: SchoolClassOrder | null, onlyIds?: ReadonlySet<number>) {
+    const extra = onlyIds ? [onlyIds.size ? `c.id in (${[...onlyIds].map((n) => Math.trunc(n)).join(', ')})` : 'false'] : [];
+    return fetchPage<SchoolClass>(this.em, classList(filter, this.viewer, extra), classOrdering(order), args);
   }
 
   classesOfSchools(schoolIds: readonly number[], args: PageArgs, filter?: SchoolClassFilter | null, order?: SchoolClassOrder | null) {
-    return fetchNestedPages<SchoolClass>(this.em, classList(filter), 'c.school_id', schoolIds, classOrdering(order), args);
+    return fetchNestedPages<SchoolClass>(this.em, classList(filter, this.viewer), 'c.school_id', schoolIds, classOrdering(order), args);
   }
 
+  /** A class by id, or null when there is none or the viewer may not see it. */
+  async byId(id: number, load: (id: number) => Promise<SchoolClass | null>): Promise<SchoolClass | null> {
+    const schoolClass = await load(id);
+    return schoolClass && this.viewer.canSeeClass(schoolClass) ? schoolClass : null;
+  }
+
+  /** Admins and the school's coordinators. */
   async create(input: CreateSchoolClassInput): Promise<Result<SchoolClass>> {
     const check = new InputChecker();
     const schoolId = check.globalId(['schoolId'], input.schoolId, 'School');
+    // A malformed id is a userError for anyone signed in; a well-formed one needs the right.
+    requireAllowed(this.viewer, schoolId === null || this.viewer.canManageSchool(schoolId), 'add classes to this school');
     const label = check.text(['label'], input.label, 100, true);
     const grade = check.text(['grade'], input.grade, 30, false);
     const description = check.text(['description'], input.description, 2000, false);
+    const internalNotes = check.text(['internalNotes'], input.internalNotes, 2000, false);
     checkAges(check, input.ageMin, input.ageMax);
     check.pupilCount(['pupilCount'], input.pupilCount, MAX_CLASS_PUPILS);
     const languages = checkLanguages(check, input.languages);
@@ -193,6 +215,7 @@ export class SchoolClassService {
         subjects,
         themes: [...new Set(input.themes)],
         description,
+        internalNotes,
         lookingForPartners: input.lookingForPartners,
         listingExpiresAt: input.listingExpiresAt ?? null,
       });
@@ -203,12 +226,15 @@ export class SchoolClassService {
     });
   }
 
+  /** Admins, coordinators of the class's school, and its teachers. */
   async update(input: UpdateSchoolClassInput): Promise<Result<SchoolClass>> {
     const check = new InputChecker();
     const id = check.globalId(['id'], input.id, 'SchoolClass');
+    requireUser(this.viewer);
     const label = input.label != null ? check.text(['label'], input.label, 100, true) : undefined;
     const grade = input.grade != null ? check.text(['grade'], input.grade, 30, false) : undefined;
     const description = input.description != null ? check.text(['description'], input.description, 2000, false) : undefined;
+    const internalNotes = input.internalNotes != null ? check.text(['internalNotes'], input.internalNotes, 2000, false) : undefined;
     check.pupilCount(['pupilCount'], input.pupilCount, MAX_CLASS_PUPILS);
     const languages = input.languages != null ? checkLanguages(check, input.languages) : undefined;
     const subjects = input.subjects != null ? check.tags(['subjects'], input.subjects, 20, 50) : undefined;
@@ -218,6 +244,8 @@ export class SchoolClassService {
 
     return this.em.transactional(async (em) => {
       const schoolClass = await em.findOne(SchoolClass, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // Only admins learn that an id does not exist; others get FORBIDDEN either way.
+      requireAllowed(this.viewer, this.viewer.isAdmin || (schoolClass !== null && this.viewer.canEditClass(schoolClass)), 'change this class');
       if (!schoolClass) {
         check.add(['id'], UserErrorCode.NOT_FOUND, 'No class has this id.');
         return { value: null, userErrors: check.errors };
@@ -228,6 +256,7 @@ export class SchoolClassService {
       if (label) schoolClass.label = label;
       if (grade !== undefined) schoolClass.grade = grade;
       if (description !== undefined) schoolClass.description = description;
+      if (internalNotes !== undefined) schoolClass.internalNotes = internalNotes;
       if (input.ageMin != null) schoolClass.ageMin = input.ageMin;
       if (input.ageMax != null) schoolClass.ageMax = input.ageMax;
       if (input.pupilCount != null) schoolClass.pupilCount = input.pupilCount;
@@ -243,16 +272,20 @@ export class SchoolClassService {
     });
   }
 
+  /** Admins and coordinators of the class's school. */
   async delete(globalId: string): Promise<Result<number>> {
     const check = new InputChecker();
     const id = check.globalId(['id'], globalId, 'SchoolClass');
+    requireUser(this.viewer);
     if (id === null) return { value: null, userErrors: check.errors };
     return this.em.transactional(async (em) => {
-      const deleted = await em.nativeDelete(SchoolClass, { id });
-      if (deleted === 0) {
+      const schoolClass = await em.findOne(SchoolClass, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      requireAllowed(this.viewer, this.viewer.isAdmin || (schoolClass !== null && this.viewer.canManageSchool(schoolClass.schoolId)), 'delete this class');
+      if (!schoolClass) {
         check.add(['id'], UserErrorCode.NOT_FOUND, 'No class has this id.');
         return { value: null, userErrors: check.errors };
       }
+      await em.nativeDelete(SchoolClass, { id });
       return { value: id, userErrors: [] };
     });
   }

@@ -54,6 +54,10 @@ export class School implements Node {
   @Property({ type: 'string', length: 500, nullable: true })
   website?: string | null;
 
+  /** Private: exposed only through the guarded School.contactEmail resolver. */
+  @Property({ type: 'string', length: 320, nullable: true })
+  contactEmail?: string | null;
+
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 

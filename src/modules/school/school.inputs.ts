@@ -52,6 +52,9 @@ export class CreateSchoolInput {
 
   @Field(() => String, { nullable: true, description: 'Website, an absolute http(s) URL (at most 500 characters).' })
   website?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Contact e-mail (private: coordinators, teachers of the school and admins see it).' })
+  contactEmail?: string | null;
 }
 
 @InputType({ description: 'Changes to a school; omitted fields stay as they are.' })
@@ -73,6 +76,9 @@ export class UpdateSchoolInput {
 
   @Field(() => String, { nullable: true, description: 'New website; an empty string removes it.' })
   website?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'New contact e-mail; an empty string removes it.' })
+  contactEmail?: string | null;
 }
 
 @InputType({ description: 'Deletes a school that has no classes left.' })

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ForbiddenError } from '../../lib/errors';
 import { toGlobalId } from '../../lib/global-id';
 import type { Context } from '../../context';
 import { SchoolClassConnection, SchoolConnection } from '../common/connections';
@@ -22,18 +23,27 @@ import { SchoolService } from './school.service';
 @Resolver(() => School)
 export class SchoolResolver {
   @Query(() => SchoolConnection, { description: 'Schools. Default order: name A–Z.' })
-  schools(
+  async schools(
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => SchoolFilter, { nullable: true, description: 'Conditions the schools must meet.' }) filter: SchoolFilter | null,
     @Arg('orderBy', () => SchoolOrder, { nullable: true, description: 'Sort order.' }) orderBy: SchoolOrder | null,
     @Ctx() ctx: Context,
   ) {
-    return new SchoolService(ctx.em).list(page, filter, orderBy);
+    return new SchoolService(ctx.em, await ctx.viewer()).list(page, filter, orderBy);
   }
 
   @Query(() => School, { nullable: true, description: 'One school by global id; null if there is none.' })
   school(@Arg('id', () => ID, { description: 'Global id of the school.' }) id: string, @Ctx() ctx: Context) {
     return ctx.loaders.school.load(filterId(id, 'School', 'id'));
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Contact e-mail. Private: null with a FORBIDDEN error unless you coordinate the school, teach one of its classes, or are an admin.',
+  })
+  async contactEmail(@Root() school: School, @Ctx() ctx: Context) {
+    if (!(await ctx.viewer()).canSeeSchoolContacts(school.id)) throw new ForbiddenError('Only the school\'s coordinators and teachers, and admins, see its contact e-mail.');
+    return school.contactEmail ?? null;
   }
 
   @FieldResolver(() => Town, { description: 'The town the school is in.' })
@@ -42,7 +52,7 @@ export class SchoolResolver {
   }
 
   @FieldResolver(() => SchoolClassConnection, { description: 'Classes of this school. Default order: newest first.' })
-  classes(
+  async classes(
     @Root() school: School,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => SchoolClassFilter, { nullable: true, description: 'Conditions the classes must meet.' })
@@ -50,8 +60,8 @@ export class SchoolResolver {
     @Arg('orderBy', () => SchoolClassOrder, { nullable: true, description: 'Sort order.' }) orderBy: SchoolClassOrder | null,
     @Ctx() ctx: Context,
   ) {
-    return ctx.loaders.nested('School.classes', school.id, { ...page, filter, orderBy }, (ids, args) =>
-      new SchoolClassService(ctx.em).classesOfSchools(ids, args, filter, orderBy),
+    return ctx.loaders.nested('School.classes', school.id, { ...page, filter, orderBy }, async (ids, args) =>
+      new SchoolClassService(ctx.em, await ctx.viewer()).classesOfSchools(ids, args, filter, orderBy),
     );
   }
 
@@ -60,7 +70,7 @@ export class SchoolResolver {
     @Arg('input', () => CreateSchoolInput, { description: 'The new school.' }) input: CreateSchoolInput,
     @Ctx() ctx: Context,
   ): Promise<SchoolPayload> {
-    const { value, userErrors } = await new SchoolService(ctx.em).create(input);
+    const { value, userErrors } = await new SchoolService(ctx.em, await ctx.viewer()).create(input);
     return { school: value, userErrors };
   }
 
@@ -69,7 +79,7 @@ export class SchoolResolver {
     @Arg('input', () => UpdateSchoolInput, { description: 'The school and the fields to change.' }) input: UpdateSchoolInput,
     @Ctx() ctx: Context,
   ): Promise<SchoolPayload> {
-    const { value, userErrors } = await new SchoolService(ctx.em).update(input);
+    const { value, userErrors } = await new SchoolService(ctx.em, await ctx.viewer()).update(input);
     return { school: value, userErrors };
   }
 
@@ -78,7 +88,7 @@ export class SchoolResolver {
     @Arg('input', () => DeleteSchoolInput, { description: 'The school to delete.' }) input: DeleteSchoolInput,
     @Ctx() ctx: Context,
   ): Promise<DeleteSchoolPayload> {
-    const { value, userErrors } = await new SchoolService(ctx.em).delete(input.id);
+    const { value, userErrors } = await new SchoolService(ctx.em, await ctx.viewer()).delete(input.id);
     return { deletedSchoolId: value === null ? null : toGlobalId('School', value), userErrors };
   }
 }

@@ -6,6 +6,8 @@ import { filterCountry, filterId } from '../common/filters';
 import { fetchNestedPages, fetchPage, ordering, SortDirection, type ListSql, type PageArgs, type SortColumn } from '../common/pagination';
 import { UserErrorCode, type Result } from '../common/user-error';
 import { InputChecker } from '../common/validation';
+import { requireAdmin, requireAllowed } from '../auth/policy';
+import type { Viewer } from '../auth/viewer';
 import { Town } from '../town/town.entity';
 import { School } from './school.entity';
 import { SchoolOrderField, type CreateSchoolInput, type SchoolFilter, type SchoolOrder, type UpdateSchoolInput } from './school.inputs';
@@ -49,7 +51,10 @@ function schoolList(filter: SchoolFilter | null | undefined): ListSql {
 }
 
 export class SchoolService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+  ) {}
 
   list(args: PageArgs, filter?: SchoolFilter | null, order?: SchoolOrder | null) {
     return fetchPage<School>(this.em, schoolList(filter), schoolOrdering(order), args);
@@ -59,13 +64,16 @@ export class SchoolService {
     return fetchNestedPages<School>(this.em, schoolList(filter), 's.town_id', townIds, schoolOrdering(order), args);
   }
 
+  /** Admins only: a new school is a new place of authority. */
   async create(input: CreateSchoolInput): Promise<Result<School>> {
+    requireAdmin(this.viewer);
     const check = new InputChecker();
     const townId = check.globalId(['townId'], input.townId, 'Town');
     const name = check.text(['name'], input.name, 200, true);
     check.pupilCount(['pupilCount'], input.pupilCount, MAX_SCHOOL_PUPILS);
     const languages = check.languages(['instructionLanguages'], input.instructionLanguages, 10);
     const website = check.url(['website'], input.website, 500);
+    const contactEmail = check.email(['contactEmail'], input.contactEmail);
     if (!check.ok || townId === null) return { value: null, userErrors: check.errors };
     return this.em.transactional(async (em) => {
       if (!(await em.count(Town, { id: townId }))) {
@@ -79,19 +87,23 @@ export class SchoolService {
         pupilCount: input.pupilCount ?? null,
         instructionLanguages: languages,
         website,
+        contactEmail,
       });
       await em.flush();
       return { value: school, userErrors: [] };
     });
   }
 
+  /** Admins and the school's coordinators. */
   async update(input: UpdateSchoolInput): Promise<Result<School>> {
     const check = new InputChecker();
     const id = check.globalId(['id'], input.id, 'School');
+    requireAllowed(this.viewer, id === null || this.viewer.canManageSchool(id), 'change this school');
     const name = input.name != null ? check.text(['name'], input.name, 200, true) : undefined;
     check.pupilCount(['pupilCount'], input.pupilCount, MAX_SCHOOL_PUPILS);
     const languages = input.instructionLanguages != null ? check.languages(['instructionLanguages'], input.instructionLanguages, 10) : undefined;
     const website = input.website != null ? check.url(['website'], input.website, 500) : undefined;
+    const contactEmail = input.contactEmail != null ? check.email(['contactEmail'], input.contactEmail) : undefined;
     if (!check.ok || id === null) return { value: null, userErrors: check.errors };
     return this.em.transactional(async (em) => {
       const school = await em.findOne(School, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -104,11 +116,14 @@ export class SchoolService {
       if (input.pupilCount != null) school.pupilCount = input.pupilCount;
       if (languages) school.instructionLanguages = languages;
       if (website !== undefined) school.website = website;
+      if (contactEmail !== undefined) school.contactEmail = contactEmail;
       return { value: school, userErrors: [] };
     });
   }
 
+  /** Admins only. */
   async delete(globalId: string): Promise<Result<number>> {
+    requireAdmin(this.viewer);
     const check = new InputChecker();
     const id = check.globalId(['id'], globalId, 'School');
     if (id === null) return { value: null, userErrors: check.errors };

@@ -14,7 +14,7 @@ import { TownService } from './town.service';
 @Resolver(() => Town)
 export class TownResolver {
   @Query(() => TownConnection, { description: 'European towns from GeoNames. Default order: population, largest first.' })
-  towns(
+  async towns(
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => TownFilter, { nullable: true, description: 'Conditions the towns must meet.' }) filter: TownFilter | null,
     @Arg('orderBy', () => TownOrder, { nullable: true, description: 'Sort order.' }) orderBy: TownOrder | null,
@@ -36,42 +36,42 @@ export class TownResolver {
   }
 
   @FieldResolver(() => SchoolConnection, { description: 'Schools in this town. Default order: name A–Z.' })
-  schools(
+  async schools(
     @Root() town: Town,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => SchoolFilter, { nullable: true, description: 'Conditions the schools must meet.' }) filter: SchoolFilter | null,
     @Arg('orderBy', () => SchoolOrder, { nullable: true, description: 'Sort order.' }) orderBy: SchoolOrder | null,
     @Ctx() ctx: Context,
   ) {
-    return ctx.loaders.nested('Town.schools', town.id, { ...page, filter, orderBy }, (ids, args) =>
-      new SchoolService(ctx.em).schoolsOfTowns(ids, args, filter, orderBy),
+    return ctx.loaders.nested('Town.schools', town.id, { ...page, filter, orderBy }, async (ids, args) =>
+      new SchoolService(ctx.em, await ctx.viewer()).schoolsOfTowns(ids, args, filter, orderBy),
     );
   }
 
   @FieldResolver(() => TownConnection, {
     description: 'Towns twinned with this one over links that have not ended. Default order: population, largest first.',
   })
-  twins(
+  async twins(
     @Root() town: Town,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => TownFilter, { nullable: true, description: 'Conditions the twin towns must meet.' }) filter: TownFilter | null,
     @Arg('orderBy', () => TownOrder, { nullable: true, description: 'Sort order.' }) orderBy: TownOrder | null,
     @Ctx() ctx: Context,
   ) {
-    return ctx.loaders.nested('Town.twins', town.id, { ...page, filter, orderBy }, (ids, args) =>
+    return ctx.loaders.nested('Town.twins', town.id, { ...page, filter, orderBy }, async (ids, args) =>
       new TownService(ctx.em).twinsOf(ids, args, filter, orderBy),
     );
   }
 
   @FieldResolver(() => TwinLinkConnection, { description: 'Twin links of this town, including ended ones, oldest first.' })
-  twinLinks(
+  async twinLinks(
     @Root() town: Town,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => TwinLinkFilter, { nullable: true, description: 'Conditions the links must meet.' }) filter: TwinLinkFilter | null,
     @Ctx() ctx: Context,
   ) {
-    return ctx.loaders.nested('Town.twinLinks', town.id, { ...page, filter }, (ids, args) =>
-      new TwinLinkService(ctx.em).linksOf(ids, args, filter),
+    return ctx.loaders.nested('Town.twinLinks', town.id, { ...page, filter }, async (ids, args) =>
+      new TwinLinkService(ctx.em, await ctx.viewer()).linksOf(ids, args, filter),
     );
   }
 }

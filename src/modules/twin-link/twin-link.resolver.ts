@@ -11,12 +11,12 @@ import { TwinLinkService } from './twin-link.service';
 @Resolver(() => TwinLink)
 export class TwinLinkResolver {
   @Query(() => TwinLinkConnection, { description: 'Twin links between towns, oldest first.' })
-  twinLinks(
+  async twinLinks(
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => TwinLinkFilter, { nullable: true, description: 'Conditions the links must meet.' }) filter: TwinLinkFilter | null,
     @Ctx() ctx: Context,
   ) {
-    return new TwinLinkService(ctx.em).list(page, filter);
+    return new TwinLinkService(ctx.em, await ctx.viewer()).list(page, filter);
   }
 
   @Query(() => TwinLink, { nullable: true, description: 'One twin link by global id; null if there is none.' })
@@ -39,7 +39,7 @@ export class TwinLinkResolver {
     @Arg('input', () => CreateTwinLinkInput, { description: 'The two towns and details of the link.' }) input: CreateTwinLinkInput,
     @Ctx() ctx: Context,
   ): Promise<CreateTwinLinkPayload> {
-    const { value, userErrors } = await new TwinLinkService(ctx.em).create(input);
+    const { value, userErrors } = await new TwinLinkService(ctx.em, await ctx.viewer()).create(input);
     return { twinLink: value, userErrors };
   }
 
@@ -48,7 +48,7 @@ export class TwinLinkResolver {
     @Arg('input', () => EndTwinLinkInput, { description: 'The link and the date it ended.' }) input: EndTwinLinkInput,
     @Ctx() ctx: Context,
   ): Promise<EndTwinLinkPayload> {
-    const { value, userErrors } = await new TwinLinkService(ctx.em).end(input);
+    const { value, userErrors } = await new TwinLinkService(ctx.em, await ctx.viewer()).end(input);
     return { twinLink: value, userErrors };
   }
 }

@@ -4,6 +4,8 @@ import { filterCountry, filterId } from '../common/filters';
 import { fetchNestedPages, fetchPage, SortDirection, type ListSql, type Ordering, type PageArgs } from '../common/pagination';
 import { UserErrorCode, type Result } from '../common/user-error';
 import { InputChecker } from '../common/validation';
+import { requireAdmin } from '../auth/policy';
+import type { Viewer } from '../auth/viewer';
 import { Town } from '../town/town.entity';
 import { TwinLink, TwinLinkSource, TwinLinkStatus } from './twin-link.entity';
 import type { CreateTwinLinkInput, EndTwinLinkInput, TwinLinkFilter } from './twin-link.inputs';
@@ -35,7 +37,10 @@ function today(): string {
 }
 
 export class TwinLinkService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+  ) {}
 
   list(args: PageArgs, filter?: TwinLinkFilter | null) {
     const { where, params } = linkWhere(filter);
@@ -56,7 +61,9 @@ export class TwinLinkService {
     return fetchNestedPages<TwinLink>(this.em, list, 'e.town_id', townIds, LINK_ORDER, args);
   }
 
+  /** Admins only: twinnings are decided by town councils, not by schools. */
   async create(input: CreateTwinLinkInput): Promise<Result<TwinLink>> {
+    requireAdmin(this.viewer);
     const check = new InputChecker();
     const a = check.globalId(['townAId'], input.townAId, 'Town');
     const b = check.globalId(['townBId'], input.townBId, 'Town');
@@ -93,7 +100,9 @@ export class TwinLinkService {
     });
   }
 
+  /** Admins only. */
   async end(input: EndTwinLinkInput): Promise<Result<TwinLink>> {
+    requireAdmin(this.viewer);
     const check = new InputChecker();
     const id = check.globalId(['id'], input.id, 'TwinLink');
     const endedOn = input.endedOn ?? today();
