@@ -46,6 +46,8 @@ export async function createOrm(
   overrides: Partial<Options> = {},
   opts: { statementTimeoutMs?: number } = {},
 ): Promise<Orm> {
+  // PGlite runs in this process and cannot interrupt a statement, so the
+  // timeout applies to PostgreSQL (what production runs on) only.
   const timeout = opts.statementTimeoutMs ?? 0;
   let options: Options;
   let pglite: PGlite | undefined;
@@ -80,7 +82,6 @@ export async function createOrm(
       if (!instance.closed) await instance.close();
     };
   }
-  if (pglite && timeout > 0) await pglite.exec(`set statement_timeout = ${Math.trunc(timeout)}`);
   await orm.getMigrator().up();
   return orm;
 }

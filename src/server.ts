@@ -5,6 +5,8 @@ import { ensureData } from './bootstrap';
 import { loadConfigOrExit } from './config';
 import { createOrm, dbTargetFromConfig } from './db';
 import { createLogger } from './logger';
+import { createTokenFromCli } from './modules/auth/token-cli';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 async function main() {
   const config = loadConfigOrExit();
@@ -12,14 +14,30 @@ async function main() {
   const target = dbTargetFromConfig(config);
   logger.info({ database: target.kind === 'postgres' ? 'postgresql' : `pglite:${config.dataDir}` }, 'starting');
   const orm = await createOrm(target, {}, { statementTimeoutMs: config.statementTimeoutMs });
-  if (config.autoSeed) await ensureData(orm, config, logger);
+  let devToken: string | undefined;
+  if (config.autoSeed) {
+    await ensureData(orm, config, logger);
+    if (!config.isProduction) {
+      // A day-long admin token for trying mutations locally; never in production.
+      ({ token: devToken } = await createTokenFromCli(orm.em.fork() as EntityManager, {
+        user: 'admin@example.org',
+        create: true,
+        name: 'Demo Admin',
+        admin: true,
+        expiresInDays: 1,
+        label: 'development token printed at start',
+      }));
+    }
+  }
   const app = await createApp({ config, orm, logger });
   const server = http.createServer((req, res) => void app.handle(req, res));
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port }, 'listening');
-    process.stdout.write(`\nTwinning Exchanges API ready at http://localhost:${port}/graphql\n\n`);
+    process.stdout.write(`\nTwinning Exchanges API ready at http://localhost:${port}/graphql\n`);
+    if (devToken) process.stdout.write(`Demo admin token (development only, valid 24 h): ${devToken}\n`);
+    process.stdout.write('\n');
   });
 
   let stopping = false;

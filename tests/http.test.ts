@@ -99,6 +99,42 @@ describe('production mode', () => {
   });
 });
 
+describe('production hardening', () => {
+  let s: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    s = await serve({ NODE_ENV: 'production', BODY_LIMIT_BYTES: '2048' });
+  });
+  afterAll(() => stop(s));
+
+  const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    fetch(`${s.base}/graphql`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('turns introspection and field suggestions off', async () => {
+    const intro = (await (await post({ query: '{ __schema { types { name } } }' })).json()) as { errors: { message: string }[] };
+    expect(intro.errors[0]!.message).toMatch(/introspection/i);
+    const typo = (await (await post({ query: '{ town { nme } }' })).json()) as { errors: { message: string }[] };
+    expect(typo.errors.length).toBeGreaterThan(0);
+    for (const e of typo.errors) expect(e.message).not.toMatch(/Did you mean/);
+  });
+
+  it('applies the configured body limit and CSRF prevention', async () => {
+    expect((await post({ query: `{ towns { totalCount } } # ${'x'.repeat(3000)}` })).status).toBe(413);
+    // A simple (form-like) GET without a preflight-forcing header is refused.
+    const csrf = await fetch(`${s.base}/graphql?query=${encodeURIComponent('{ towns { totalCount } }')}`);
+    expect(csrf.status).toBe(400);
+    const ok = await fetch(`${s.base}/graphql?query=${encodeURIComponent('{ towns { totalCount } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it('keeps introspection when ENABLE_INTROSPECTION=true', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ENABLE_INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).statementTimeoutMs).toBe(5000);
+  });
+});
+
 describe('config', () => {
   it('lists every problem at once', () => {
     try {

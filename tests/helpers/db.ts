@@ -6,9 +6,9 @@ import { createOrm, type Orm } from '../../src/db';
  * default, or, when DATABASE_URL is set, a PostgreSQL database of this jest
  * worker's own (dropped and recreated), so parallel workers never collide.
  */
-export async function createTestOrm(): Promise<Orm> {
+export async function createTestOrm(opts: { statementTimeoutMs?: number } = {}): Promise<Orm> {
   const url = process.env.DATABASE_URL;
-  if (!url) return createOrm({ kind: 'pglite' });
+  if (!url) return createOrm({ kind: 'pglite' }, {}, opts);
   const worker = process.env.JEST_WORKER_ID ?? '0';
   const dbName = `twx_test_${process.pid}_${worker}`;
   const admin = new Client({ connectionString: url });
@@ -21,7 +21,7 @@ export async function createTestOrm(): Promise<Orm> {
   }
   const target = new URL(url);
   target.pathname = `/${dbName}`;
-  const orm = await createOrm({ kind: 'postgres', url: target.toString() });
+  const orm = await createOrm({ kind: 'postgres', url: target.toString() }, {}, opts);
   const close = orm.close.bind(orm);
   orm.close = async (force?: boolean) => {
     await close(force);
