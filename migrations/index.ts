@@ -1,5 +1,6 @@
 import { Migration20261127000001_foundation } from './Migration20261127000001_foundation';
 import { Migration20261127000002_auth } from './Migration20261127000002_auth';
+import { Migration20261127000003_matching } from './Migration20261127000003_matching';
 
 /**
  * Every migration, in order. Listed explicitly so that the compiled server,
@@ -8,4 +9,5 @@ import { Migration20261127000002_auth } from './Migration20261127000002_auth';
 export const migrationsList = [
   { name: 'Migration20261127000001_foundation', class: Migration20261127000001_foundation },
   { name: 'Migration20261127000002_auth', class: Migration20261127000002_auth },
+  { name: 'Migration20261127000003_matching', class: Migration20261127000003_matching },
 ];

@@ -2,6 +2,8 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass } from '@mikro-orm/core';
 import { ApiToken, User } from './modules/auth/auth.entity';
+import { ETwinningParticipant, ETwinningProject, ETwinningQualityLabel } from './modules/etwinning/etwinning.entity';
+import { LanguagePairing } from './modules/language-pairing/language-pairing.entity';
 import { AvailabilityWindow, ClassLanguage, SchoolClass } from './modules/school-class/school-class.entity';
 import { School } from './modules/school/school.entity';
 import { CountryLanguage, Town } from './modules/town/town.entity';
@@ -66,6 +68,10 @@ export function createLoaders(em: EntityManager) {
     twinLink: byId(em, TwinLink),
     user: byId(em, User),
     apiToken: byId(em, ApiToken),
+    pairing: byId(em, LanguagePairing),
+    eTwinningProject: byId(em, ETwinningProject),
+    qualityLabels: groupedBy<ETwinningQualityLabel, number>(em, ETwinningQualityLabel, 'projectId', { year: 'desc', id: 'asc' }),
+    eTwinningParticipants: groupedBy<ETwinningParticipant, number>(em, ETwinningParticipant, 'projectId', { schoolId: 'asc', id: 'asc' }),
     classLanguages: groupedBy<ClassLanguage, number>(em, ClassLanguage, 'classId', { role: 'asc', language: 'asc' }),
     availability: groupedBy<AvailabilityWindow, number>(em, AvailabilityWindow, 'classId', { startsOn: 'asc', id: 'asc' }),
     countryLanguages: groupedBy<CountryLanguage, string>(em, CountryLanguage, 'country', {

@@ -4,13 +4,21 @@ import { buildSchemaSync } from 'type-graphql';
 import { auditMutations } from './modules/auth/audit';
 import { authResolvers } from './modules/auth/auth.resolver';
 import { NodeResolver } from './modules/common/node.resolver';
+import { ETwinningResolver } from './modules/etwinning/etwinning.resolver';
+import { LanguagePairingResolver, SchoolClassPairingsResolver } from './modules/language-pairing/language-pairing.resolver';
 import { SchoolClassResolver } from './modules/school-class/school-class.resolver';
 import { SchoolResolver } from './modules/school/school.resolver';
 import { TownResolver } from './modules/town/town.resolver';
 import { TwinLinkResolver } from './modules/twin-link/twin-link.resolver';
 
 /** Every resolver of the API, listed once. */
-export const resolvers = [NodeResolver, TownResolver, TwinLinkResolver, SchoolResolver, SchoolClassResolver, ...authResolvers] as const;
+export const resolvers = [
+  NodeResolver, TownResolver, TwinLinkResolver, SchoolResolver, SchoolClassResolver,
+  LanguagePairingResolver,
+  SchoolClassPairingsResolver,
+  ETwinningResolver,
+  ...authResolvers,
+] as const;
 
 export function buildAppSchema(): GraphQLSchema {
   return auditMutations(buildSchemaSync({

@@ -2,9 +2,18 @@
  * Opaque Relay global ids: base64url of "Type:localId". Clients must treat
  * them as opaque strings; the encoding only has to be stable and reversible.
  */
-export type NodeTypeName = 'Town' | 'TwinLink' | 'School' | 'SchoolClass' | 'User' | 'ApiToken';
+export type NodeTypeName = 'Town' | 'TwinLink' | 'School' | 'SchoolClass' | 'User' | 'ApiToken' | 'LanguagePairing' | 'ETwinningProject';
 
-export const NODE_TYPES: readonly NodeTypeName[] = ['Town', 'TwinLink', 'School', 'SchoolClass', 'User', 'ApiToken'];
+export const NODE_TYPES: readonly NodeTypeName[] = [
+  'Town',
+  'TwinLink',
+  'School',
+  'SchoolClass',
+  'User',
+  'ApiToken',
+  'LanguagePairing',
+  'ETwinningProject',
+];
 
 export function toGlobalId(type: NodeTypeName, id: number): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');

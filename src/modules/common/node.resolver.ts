@@ -3,6 +3,7 @@ import type { Context } from '../../context';
 import { BadUserInputError } from '../../lib/errors';
 import { fromGlobalId, type DecodedId } from '../../lib/global-id';
 import type { Viewer } from '../auth/viewer';
+import { LanguagePairingService } from '../language-pairing/language-pairing.service';
 import { Node } from './node';
 
 export const MAX_NODES = 100;
@@ -31,6 +32,14 @@ async function loadNode(ctx: Context, viewer: Viewer, { type, id }: DecodedId): 
     }
     case 'User':
       return viewer.isAdmin || viewer.userId === id ? ctx.loaders.user.load(id) : null;
+    case 'ETwinningProject':
+      return ctx.loaders.eTwinningProject.load(id);
+    case 'LanguagePairing': {
+      const pairing = await ctx.loaders.pairing.load(id);
+      if (!pairing) return null;
+      const [a, b] = await Promise.all([ctx.loaders.schoolClass.load(pairing.classAId), ctx.loaders.schoolClass.load(pairing.classBId)]);
+      return new LanguagePairingService(ctx.em, viewer).canSee(pairing, a, b) ? pairing : null;
+    }
     case 'ApiToken': {
       const token = await ctx.loaders.apiToken.load(id);
       return token && (viewer.isAdmin || (viewer.userId !== null && token.userId === viewer.userId)) ? token : null;

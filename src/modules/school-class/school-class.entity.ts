@@ -47,11 +47,29 @@ export enum Theme {
 }
 registerEnumType(Theme, { name: 'Theme', description: 'Topical themes from the town-twinning guide (key 7).' });
 
+/** How two paired classes work together. */
+export enum PairingMode {
+  TANDEM_VISIT = 'TANDEM_VISIT',
+  PEN_PALS = 'PEN_PALS',
+  VIDEO = 'VIDEO',
+  ETWINNING = 'ETWINNING',
+}
+registerEnumType(PairingMode, {
+  name: 'PairingMode',
+  description: 'How two paired classes work together.',
+  valuesConfig: {
+    TANDEM_VISIT: { description: 'Visits both ways, each class hosting the other (a language tandem).' },
+    PEN_PALS: { description: 'Letters or messages between pupils.' },
+    VIDEO: { description: 'Video calls between the classes.' },
+    ETWINNING: { description: 'A joint project on the eTwinning platform.' },
+  },
+});
+
 /** A teaching group in a school. */
 @ObjectType({ implements: Node, description: 'A class (teaching group) in a school that may look for partner classes.' })
 @Entity({ tableName: 'school_class' })
 export class SchoolClass implements Node {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'globalId' | 'subjects' | 'themes' | 'lookingForPartners';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'globalId' | 'subjects' | 'themes' | 'lookingForPartners' | 'pairingModes';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -94,6 +112,10 @@ export class SchoolClass implements Node {
   /** Private: exposed only through the guarded SchoolClass.internalNotes resolver. */
   @Property({ type: 'string', length: 2000, nullable: true })
   internalNotes?: string | null;
+
+  @Field(() => [PairingMode], { description: 'Ways of working the class is open to (default: all).' })
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  pairingModes: PairingMode[] = [PairingMode.TANDEM_VISIT, PairingMode.PEN_PALS, PairingMode.VIDEO, PairingMode.ETWINNING];
 
   @Field(() => Boolean, { description: 'Whether the class is currently looking for partner classes.' })
   @Property({ type: 'boolean' })

@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { SortDirection } from '../common/pagination';
 import { DateScalar } from '../common/scalars';
 import { MutationPayload } from '../common/user-error';
-import { CefrLevel, LanguageRole, SchoolClass, Theme } from './school-class.entity';
+import { CefrLevel, LanguageRole, PairingMode, SchoolClass, Theme } from './school-class.entity';
 
 @InputType({ description: 'Filters for classes; all given conditions must hold.' })
 export class SchoolClassFilter {
@@ -115,6 +115,9 @@ export class CreateSchoolClassInput {
   @Field(() => [AvailabilityInput], { defaultValue: [], description: 'Periods open for an exchange (at most 20).' })
   availability!: AvailabilityInput[];
 
+  @Field(() => [PairingMode], { nullable: true, description: 'Ways of working the class is open to (default: all).' })
+  pairingModes?: PairingMode[] | null;
+
   @Field(() => Boolean, { defaultValue: true, description: 'Whether the class looks for partners (default true).' })
   lookingForPartners: boolean = true;
 
@@ -159,6 +162,9 @@ export class UpdateSchoolClassInput {
 
   @Field(() => [AvailabilityInput], { nullable: true, description: 'New availability periods (replace all).' })
   availability?: AvailabilityInput[] | null;
+
+  @Field(() => [PairingMode], { nullable: true, description: 'New ways of working (replace all; at least one).' })
+  pairingModes?: PairingMode[] | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Whether the class looks for partners.' })
   lookingForPartners?: boolean | null;

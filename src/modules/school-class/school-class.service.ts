@@ -198,6 +198,7 @@ export class SchoolClassService {
     const subjects = check.tags(['subjects'], input.subjects, 20, 50);
     const windows = checkAvailability(check, input.availability);
     checkExpiry(check, input.listingExpiresAt);
+    if (input.pairingModes && input.pairingModes.length === 0) check.add(['pairingModes'], UserErrorCode.REQUIRED, 'At least one pairing mode.');
     if (!check.ok || schoolId === null) return { value: null, userErrors: check.errors };
 
     return this.em.transactional(async (em) => {
@@ -216,6 +217,7 @@ export class SchoolClassService {
         themes: [...new Set(input.themes)],
         description,
         internalNotes,
+        ...(input.pairingModes ? { pairingModes: [...new Set(input.pairingModes)] } : {}),
         lookingForPartners: input.lookingForPartners,
         listingExpiresAt: input.listingExpiresAt ?? null,
       });
@@ -240,6 +242,7 @@ export class SchoolClassService {
     const subjects = input.subjects != null ? check.tags(['subjects'], input.subjects, 20, 50) : undefined;
     const windows = input.availability != null ? checkAvailability(check, input.availability) : undefined;
     checkExpiry(check, input.listingExpiresAt);
+    if (input.pairingModes && input.pairingModes.length === 0) check.add(['pairingModes'], UserErrorCode.REQUIRED, 'At least one pairing mode.');
     if (!check.ok || id === null) return { value: null, userErrors: check.errors };
 
     return this.em.transactional(async (em) => {
@@ -263,6 +266,7 @@ export class SchoolClassService {
       if (subjects) schoolClass.subjects = subjects;
       if (input.themes != null) schoolClass.themes = [...new Set(input.themes)];
       if (input.lookingForPartners != null) schoolClass.lookingForPartners = input.lookingForPartners;
+      if (input.pairingModes != null) schoolClass.pairingModes = [...new Set(input.pairingModes)];
       if (input.listingExpiresAt !== undefined) schoolClass.listingExpiresAt = input.listingExpiresAt;
       if (languages) await em.nativeDelete(ClassLanguage, { classId: id });
       if (windows) await em.nativeDelete(AvailabilityWindow, { classId: id });
