@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import type { Orm } from './db';
-import { createErrorFormatter } from './lib/errors';
+import { createErrorFormatter, ForbiddenError } from './lib/errors';
+import { Scope, ViewerKind } from './modules/auth/viewer';
 import { createLimitsPlugin, limitParseOptions, limitValidationRules } from './modules/limits/limits';
 import { buildAppSchema } from './schema';
 
@@ -62,7 +63,14 @@ export async function createApp(opts: { config: Config; orm: Orm; logger: Logger
       createLimitsPlugin<Context>({
         limits: config.limits,
         // Authenticates the caller (the first SQL of a request) only once the cost is known to be acceptable.
-        budgetKey: async (ctx) => (await ctx.viewer()).budgetKey,
+        budgetKey: async (ctx) => {
+          const viewer = await ctx.viewer();
+          // An app reads only with public:read; without it, it may do nothing at all.
+          if (viewer.kind === ViewerKind.CLIENT && !viewer.scopes.has(Scope.PUBLIC_READ)) {
+            throw new ForbiddenError('This app token lacks the public:read scope.');
+          }
+          return viewer.budgetKey;
+        },
       }),
     ],
   });
