@@ -852,3 +852,18 @@ describe('tokens', () => {
     expect(expectData(await withHeader(`bearer ${good}`).exec(ViewerDocument)).viewer.kind).toBe('USER');
   });
 });
+
+describe('app scopes', () => {
+  it('refuses an app token without public:read, even on public data', async () => {
+    const api2 = await createTestApi();
+    try {
+      const created = expectData(
+        await api2.admin.exec(CreateApiTokenDocument, { input: { clientName: 'Exchange planner', scopes: ['EXCHANGES_READ'] } }),
+      );
+      const token = created.createApiToken.token!;
+      expectErrorCode(await api2.as(token).exec(TownsDocument, { first: 1 }), 'FORBIDDEN');
+    } finally {
+      await api2.close();
+    }
+  });
+});
