@@ -4,6 +4,8 @@ import { buildSchemaSync } from 'type-graphql';
 import { auditMutations } from './modules/auth/audit';
 import { authResolvers } from './modules/auth/auth.resolver';
 import { NodeResolver } from './modules/common/node.resolver';
+import { PartnerSuggestionResolver } from './modules/matching/partner-suggestions.resolver';
+import { TownSimilarityResolver } from './modules/matching/town-similarity.resolver';
 import { ETwinningResolver } from './modules/etwinning/etwinning.resolver';
 import { LanguagePairingResolver, SchoolClassPairingsResolver } from './modules/language-pairing/language-pairing.resolver';
 import { SchoolClassResolver } from './modules/school-class/school-class.resolver';
@@ -17,6 +19,8 @@ export const resolvers = [
   LanguagePairingResolver,
   SchoolClassPairingsResolver,
   ETwinningResolver,
+  PartnerSuggestionResolver,
+  TownSimilarityResolver,
   ...authResolvers,
 ] as const;
 

@@ -133,7 +133,7 @@ export function availabilityOverlap(a: ClassProfile, b: ClassProfile): { score: 
 }
 
 /** Normalises weights to sum 1; throws on negatives or all zeros (the caller maps it to BAD_USER_INPUT). */
-export function normaliseWeights(overrides: Partial<PartnerWeights> = {}): PartnerWeights {
+export function normaliseWeights(overrides: Partial<Record<PartnerCriterion, number | null>> = {}): PartnerWeights {
   const merged = { ...DEFAULT_PARTNER_WEIGHTS };
   for (const [k, v] of Object.entries(overrides)) {
     if (v == null) continue;
