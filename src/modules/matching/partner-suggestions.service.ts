@@ -137,39 +137,49 @@ export class PartnerSuggestionService {
       where.push(`${distance} <= ?`);
       params.push(filter.maxDistanceKm);
     }
-    if (filter?.twinTownsOnly) where.push('tw.is_twin');
+    if (filter?.twinTownsOnly) where.push('s.town_id in (select town_id from my_twins)');
     if (filter?.modes?.length) {
       where.push('c.pairing_modes && ?::text[]');
       params.push(`{${filter.modes.join(',')}}`);
     }
 
+    // Three cheap, bounded ways in, then the exact order on at most 3 × CANDIDATE_LIMIT rows:
+    // full tandems (learn what I teach AND teach what I learn), classes in my twin towns, and
+    // the most recently updated one-way matches (walking the listing index, stopping early).
+    const langMatch = '(b.id in (select class_id from learns_mine) or b.id in (select class_id from offers_mine))';
     const rows = await conn.execute<CandidateRow[]>(
-      `with cand as (
-         select l.class_id,
-                bool_or(l.role = 'LEARNING') as learns_mine,
-                bool_or(l.role = 'INSTRUCTION') as offers_mine
-           from class_language l
-          where (l.role = 'LEARNING' and l.language in (${inList(offers)}))
-             or (l.role = 'INSTRUCTION' and l.language in (${inList(learns)}))
-          group by l.class_id
+      `with my_twins as (select other_town_id as town_id from twin_edge where town_id = ? and status <> 'ENDED'),
+       learns_mine as (select class_id from class_language where role = 'LEARNING' and language in (${inList(offers)})),
+       offers_mine as (select class_id from class_language where role = 'INSTRUCTION' and language in (${inList(learns)})),
+       base as not materialized (
+         select c.*, s.town_id, t.latitude, t.longitude, t.country, (s.town_id in (select town_id from my_twins)) as is_twin
+           from school_class c
+           join school s on s.id = c.school_id
+           join town t on t.id = s.town_id
+          where c.school_id <> ?
+            and c.looking_for_partners and (c.listing_expires_at is null or c.listing_expires_at > now())
+            and c.age_min <= ? and c.age_max >= ?
+            and not exists (select 1 from language_pairing p
+                             where ((p.class_a_id = ? and p.class_b_id = c.id) or (p.class_b_id = ? and p.class_a_id = c.id))
+                               and (p.status in ('PROPOSED', 'ACCEPTED', 'ACTIVE')
+                                    or (p.status = 'DECLINED' and p.class_b_id = c.id and p.responded_at > now() - interval '1 year')))
+            ${where.map((w) => `and ${w}`).join(' ')}
+       ),
+       picked as (
+         (select b.id from base b where b.id in (select class_id from learns_mine intersect select class_id from offers_mine)
+           order by b.updated_at desc, b.id limit ${CANDIDATE_LIMIT})
+         union
+         (select b.id from base b where b.school_id in (select s.id from school s join my_twins mt on mt.town_id = s.town_id) and ${langMatch}
+           order by b.updated_at desc, b.id limit ${CANDIDATE_LIMIT})
+         union
+         (select b.id from base b where ${langMatch} order by b.updated_at desc, b.id limit ${CANDIDATE_LIMIT})
        )
-       select c.*, s.town_id, t.latitude, t.longitude, t.country, tw.is_twin
-         from cand
-         join school_class c on c.id = cand.class_id
-         join school s on s.id = c.school_id
-         join town t on t.id = s.town_id
-         cross join lateral (select exists (select 1 from twin_edge e where e.town_id = ? and e.other_town_id = s.town_id and e.status <> 'ENDED') as is_twin) tw
-        where c.school_id <> ?
-          and c.looking_for_partners and (c.listing_expires_at is null or c.listing_expires_at > now())
-          and c.age_min <= ? and c.age_max >= ?
-          and not exists (select 1 from language_pairing p
-                           where ((p.class_a_id = ? and p.class_b_id = c.id) or (p.class_b_id = ? and p.class_a_id = c.id))
-                             and (p.status in ('PROPOSED', 'ACCEPTED', 'ACTIVE')
-                                  or (p.status = 'DECLINED' and p.class_b_id = c.id and p.responded_at > now() - interval '1 year')))
-          ${where.map((w) => `and ${w}`).join(' ')}
-        order by (cand.learns_mine::int + cand.offers_mine::int) desc, tw.is_twin desc, c.updated_at desc, c.id
+       select b.* from base b
+        where b.id in (select id from picked)
+        order by (b.id in (select class_id from learns_mine))::int + (b.id in (select class_id from offers_mine))::int desc,
+                 b.is_twin desc, b.updated_at desc, b.id
         limit ${CANDIDATE_LIMIT}`,
-      [...offers, ...learns, myTown!.id, me.schoolId, mine.ageMax + 2, mine.ageMin - 2, classId, classId, ...params],
+      [myTown!.id, ...offers, ...learns, me.schoolId, mine.ageMax + 2, mine.ageMin - 2, classId, classId, ...params],
     );
     const ids = rows.map((r) => r.id);
     if (ids.length === 0) return this.page([], page);
