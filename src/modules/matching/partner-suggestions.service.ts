@@ -98,12 +98,17 @@ export class PartnerSuggestionService {
     const classId = filterId(classGlobalId, 'SchoolClass', 'classId');
     const em = this.em;
     const conn = em.getConnection();
-    const me = await em.findOne(SchoolClass, { id: classId });
-    if (!me || !this.viewer.canSeeClass(me)) return null;
-    const [meLangs, meWindows] = await Promise.all([
+    // The class, its languages, availability and town in one round trip.
+    const [me, meLangs, meWindows, [myTown]] = await Promise.all([
+      em.findOne(SchoolClass, { id: classId }),
       em.find(ClassLanguage, { classId }),
       em.find(AvailabilityWindow, { classId }),
+      conn.execute<{ id: number; latitude: number; longitude: number; country: string }[]>(
+        'select t.id, t.latitude, t.longitude, t.country from school_class c join school s on s.id = c.school_id join town t on t.id = s.town_id where c.id = ?',
+        [classId],
+      ),
     ]);
+    if (!me || !this.viewer.canSeeClass(me)) return null;
     const mine = profile(me, meLangs, meWindows);
     const only = filter?.languages?.length ? new Set(filter.languages.map((l, i) => {
       if (!isLanguageCode(l)) throw new BadUserInputError(`filter.languages[${i}] is not an ISO 639-1 code.`, { argument: 'filter.languages' });
@@ -112,10 +117,6 @@ export class PartnerSuggestionService {
     const offers = [...mine.offers].filter((l) => !only || only.has(l));
     const learns = [...mine.learns.keys()].filter((l) => !only || only.has(l));
 
-    const [myTown] = await conn.execute<{ id: number; latitude: number; longitude: number; country: string }[]>(
-      'select t.id, t.latitude, t.longitude, t.country from school s join town t on t.id = s.town_id where s.id = ?',
-      [me.schoolId],
-    );
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter?.countries?.length) {
