@@ -2,6 +2,7 @@ import { Migration20261127000001_foundation } from './Migration20261127000001_fo
 import { Migration20261127000002_auth } from './Migration20261127000002_auth';
 import { Migration20261127000003_matching } from './Migration20261127000003_matching';
 import { Migration20261127000004_listing_index } from './Migration20261127000004_listing_index';
+import { Migration20261127000005_class_language_arrays } from './Migration20261127000005_class_language_arrays';
 
 /**
  * Every migration, in order. Listed explicitly so that the compiled server,
@@ -12,4 +13,5 @@ export const migrationsList = [
   { name: 'Migration20261127000002_auth', class: Migration20261127000002_auth },
   { name: 'Migration20261127000003_matching', class: Migration20261127000003_matching },
   { name: 'Migration20261127000004_listing_index', class: Migration20261127000004_listing_index },
+  { name: 'Migration20261127000005_class_language_arrays', class: Migration20261127000005_class_language_arrays },
 ];

@@ -146,12 +146,13 @@ export class PartnerSuggestionService {
 
     // Three cheap, bounded ways in, then the exact order on at most 3 × CANDIDATE_LIMIT rows:
     // full tandems (learn what I teach AND teach what I learn), classes in my twin towns, and
-    // the most recently updated one-way matches (walking the listing index, stopping early).
-    const langMatch = '(b.id in (select class_id from learns_mine) or b.id in (select class_id from offers_mine))';
+    // the most recently updated matches. Each walks the listing index with a row filter on the
+    // class's language arrays (kept by triggers) and stops once it has enough.
+    const offersLit = `{${offers.join(',')}}`;
+    const learnsLit = `{${learns.join(',')}}`;
+    const langMatch = '(b.learns && ?::text[] or b.offers && ?::text[])';
     const rows = await conn.execute<CandidateRow[]>(
       `with my_twins as (select other_town_id as town_id from twin_edge where town_id = ? and status <> 'ENDED'),
-       learns_mine as (select class_id from class_language where role = 'LEARNING' and language in (${inList(offers)})),
-       offers_mine as (select class_id from class_language where role = 'INSTRUCTION' and language in (${inList(learns)})),
        base as not materialized (
          select c.*, s.town_id, t.latitude, t.longitude, t.country, (s.town_id in (select town_id from my_twins)) as is_twin
            from school_class c
@@ -167,7 +168,7 @@ export class PartnerSuggestionService {
             ${where.map((w) => `and ${w}`).join(' ')}
        ),
        picked as (
-         (select b.id from base b where b.id in (select class_id from learns_mine intersect select class_id from offers_mine)
+         (select b.id from base b where b.learns && ?::text[] and b.offers && ?::text[]
            order by b.updated_at desc, b.id limit ${CANDIDATE_LIMIT})
          union
          (select b.id from base b where b.school_id in (select s.id from school s join my_twins mt on mt.town_id = s.town_id) and ${langMatch}
@@ -177,10 +178,25 @@ export class PartnerSuggestionService {
        )
        select b.* from base b
         where b.id in (select id from picked)
-        order by (b.id in (select class_id from learns_mine))::int + (b.id in (select class_id from offers_mine))::int desc,
-                 b.is_twin desc, b.updated_at desc, b.id
+        order by (b.learns && ?::text[])::int + (b.offers && ?::text[])::int desc, b.is_twin desc, b.updated_at desc, b.id
         limit ${CANDIDATE_LIMIT}`,
-      [myTown!.id, ...offers, ...learns, me.schoolId, mine.ageMax + 2, mine.ageMin - 2, classId, classId, ...params],
+      [
+        myTown!.id,
+        me.schoolId,
+        mine.ageMax + 2,
+        mine.ageMin - 2,
+        classId,
+        classId,
+        ...params,
+        offersLit,
+        learnsLit,
+        offersLit,
+        learnsLit,
+        offersLit,
+        learnsLit,
+        offersLit,
+        learnsLit,
+      ],
     );
     const ids = rows.map((r) => r.id);
     if (ids.length === 0) return this.page([], page);
