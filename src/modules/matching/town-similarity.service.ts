@@ -45,6 +45,9 @@ export type TownSimilarityResult = {
 export const CANDIDATES = { byFit: 300, byExperience: 150, byNetwork: 100 } as const;
 
 const OPEN = `e.status <> '${TwinLinkStatus.ENDED}'`;
+
+/** Towns per country by database connection, with the highest town id it was counted at. */
+const TOWNS_BY_COUNTRY = new WeakMap<object, { version: number; counts: Record<string, number> }>();
 const EARTH_KM = 6371;
 const MAX_DISTANCE_KM = 20_100;
 
@@ -304,14 +307,18 @@ export class TownSimilarityService {
     );
   }
 
-  /** Country sizes, link counts and languages the scores need, in one statement. */
+  /**
+   * Country sizes, link counts and languages the scores need, in one
+   * statement. Towns per country (a scan of every town) is cached per
+   * database and recomputed when a town is added: towns are only ever
+   * inserted or updated by the importer, never moved between countries.
+   */
   private async context(a: TownFacts, countries: readonly string[]): Promise<Context> {
     const all = [...new Set([a.country, ...countries])];
     const inList = all.map(() => '?').join(', ');
-    const [row] = await this.sql<{ links: number; towns_by_country: unknown; links_by_country: unknown; languages: unknown }>(
+    const [row] = await this.sql<{ links: number; town_version: number | null; links_by_country: unknown; languages: unknown }>(
       `select (select count(*) from twin_link e where ${OPEN})::int as "links",
-              (select coalesce(json_object_agg(x.c, x.n), '{}') from (
-                 select t.country as c, count(*)::int as n from town t group by t.country) x)::text as "towns_by_country",
+              (select max(id) from town)::int as "town_version",
               (select coalesce(json_object_agg(y.c, y.n), '{}') from (
                  select trim(o.country) as c, count(*)::int as n
                    from town t join twin_edge e on e.town_id = t.id join town o on o.id = e.other_town_id
@@ -326,9 +333,7 @@ export class TownSimilarityService {
       if (!list) languages.set(country, (list = []));
       list.push({ language, share: Number(percent) / 100 });
     }
-    const townsByCountry = Object.fromEntries(
-      Object.entries(json<Record<string, number>>(row!.towns_by_country)).map(([c, n]) => [c.trim(), Number(n)]),
-    );
+    const townsByCountry = await this.townsByCountry(Number(row!.town_version ?? 0));
     return {
       towns: Object.values(townsByCountry).reduce((sum, n) => sum + Number(n), 0),
       links: Number(row!.links),
@@ -336,6 +341,16 @@ export class TownSimilarityService {
       linksByCountry: json(row!.links_by_country),
       languages,
     };
+  }
+
+  private async townsByCountry(version: number): Promise<Record<string, number>> {
+    const key = this.em.getConnection();
+    const cached = TOWNS_BY_COUNTRY.get(key);
+    if (cached && cached.version === version) return cached.counts;
+    const rows = await this.sql<{ c: string; n: number }>('select t.country as c, count(*)::int as n from town t group by t.country');
+    const counts = Object.fromEntries(rows.map((r) => [String(r.c).trim(), Number(r.n)]));
+    TOWNS_BY_COUNTRY.set(key, { version, counts });
+    return counts;
   }
 
   private score(anchor: AnchorRow, rows: CandidateRow[], ctx: Context): TownSimilarityResult[] {
