@@ -22,6 +22,7 @@ import {
 } from './auth.inputs';
 import { AuthService } from './auth.service';
 import { Scope, ViewerKind, type Viewer } from './viewer';
+import { idsInSql } from '../../lib/sql';
 
 export const AuditEntryConnection = connectionType(AuditEntry, 'AuditEntry', 'audit entries');
 
@@ -45,10 +46,6 @@ export class ViewerInfo {
   }
 }
 
-function onlyIdsSql(column: string, ids: ReadonlySet<number>): string {
-  return ids.size ? `${column} in (${[...ids].map((n) => Math.trunc(n)).join(', ')})` : 'false';
-}
-
 @Resolver(() => ViewerInfo)
 export class ViewerResolver {
   @Query(() => ViewerInfo, { description: 'The caller: who I am, my roles, my schools and my classes.' })
@@ -68,7 +65,7 @@ export class ViewerResolver {
 
   @FieldResolver(() => SchoolConnection, { description: 'Schools I coordinate, by name.' })
   schools(@Root() info: ViewerInfo, @Args(() => PageArgs) page: PageArgsType, @Ctx() ctx: Context) {
-    const list = { entity: School, select: 's.*', from: 'school s', idColumn: 's.id', where: [onlyIdsSql('s.id', info.viewer.coordinatorOf)], params: [] };
+    const list = { entity: School, select: 's.*', from: 'school s', idColumn: 's.id', where: [idsInSql('s.id', info.viewer.coordinatorOf)], params: [] };
     return fetchPage<School>(ctx.em, list, ordering({ NAME: { sql: 's.name', type: 'string' } }, 'NAME', SortDirection.ASC), page);
   }
 

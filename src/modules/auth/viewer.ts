@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { idsInSql } from '../../lib/sql';
 
 /** What an API client (a third-party app) may do. Users act through their roles instead. */
 export enum Scope {
@@ -130,10 +131,9 @@ export class Viewer {
    */
   classVisibilitySql(alias: string): string | null {
     if (this.isAdmin) return null;
-    const ids = (set: ReadonlySet<number>) => [...set].map((n) => String(Math.trunc(n))).join(', ');
     const parts = [`(${alias}.looking_for_partners and (${alias}.listing_expires_at is null or ${alias}.listing_expires_at > now()))`];
-    if (this.coordinatorOf.size) parts.push(`${alias}.school_id in (${ids(this.coordinatorOf)})`);
-    if (this.teacherOf.size) parts.push(`${alias}.id in (${ids(this.teacherOf)})`);
+    if (this.coordinatorOf.size) parts.push(idsInSql(`${alias}.school_id`, this.coordinatorOf));
+    if (this.teacherOf.size) parts.push(idsInSql(`${alias}.id`, this.teacherOf));
     return `(${parts.join(' or ')})`;
   }
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass } from '@mikro-orm/core';
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BadUserInputError } from '../../lib/errors';
+import { placeholders } from '../../lib/sql';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -249,7 +250,7 @@ export async function fetchNestedPages<T>(
   const page = pageRequest(args);
   const keyset = keysetConditions(order, page, list.idColumn);
   const ids = [...new Set(parentIds)];
-  const inList = ids.map(() => '?').join(', ');
+  const inList = placeholders(ids);
   const baseWhere = [...list.where, `${parentColumn} in (${inList})`];
   const conn = em.getConnection();
   const counts = memo(async () => {

@@ -11,6 +11,7 @@ import { SchoolClass } from '../school-class/school-class.entity';
 import { School } from '../school/school.entity';
 import { ETwinningParticipant, ETwinningProject, ETwinningQualityLabel, QualityLabelKind } from './etwinning.entity';
 import type { CreateETwinningProjectInput, ETwinningProjectFilter } from './etwinning.inputs';
+import { placeholders } from '../../lib/sql';
 
 const PROJECT_ORDER: Ordering = { key: 'ID:DESC', column: { sql: 'e.id', type: 'number' }, direction: SortDirection.DESC };
 
@@ -34,7 +35,7 @@ export class ETwinningService {
       params.push(filter.subject.trim().toLowerCase());
     }
     if (filter?.statuses?.length) {
-      where.push(`e.status in (${filter.statuses.map(() => '?').join(', ')})`);
+      where.push(`e.status in (${placeholders(filter.statuses)})`);
       params.push(...filter.statuses);
     }
     if (filter?.pupilAge != null) {

@@ -10,6 +10,7 @@ import { ClassLanguage, LanguageRole, SchoolClass } from '../school-class/school
 import { ETwinningProject } from '../etwinning/etwinning.entity';
 import { LanguagePairing, PairingStatus } from './language-pairing.entity';
 import type { LanguagePairingFilter, ProposePairingInput, RespondToPairingInput, TransitionPairingInput } from './language-pairing.inputs';
+import { idsInSql, placeholders } from '../../lib/sql';
 
 const PAIRING_ORDER: Ordering = { key: 'ID:DESC', column: { sql: 'p.id', type: 'number' }, direction: SortDirection.DESC };
 
@@ -22,16 +23,12 @@ const NEXT: Record<PairingStatus, PairingStatus[]> = {
   [PairingStatus.DECLINED]: [],
 };
 
-function idList(ids: ReadonlySet<number>): string {
-  return [...ids].map((n) => Math.trunc(n)).join(', ');
-}
-
 /** Pairings are private to the people of the two classes (and admins). */
 function visibilitySql(viewer: Viewer): string | null {
   if (viewer.isAdmin) return null;
   const parts: string[] = [];
-  if (viewer.coordinatorOf.size) parts.push(`vc.school_id in (${idList(viewer.coordinatorOf)})`);
-  if (viewer.teacherOf.size) parts.push(`vc.id in (${idList(viewer.teacherOf)})`);
+  if (viewer.coordinatorOf.size) parts.push(idsInSql('vc.school_id', viewer.coordinatorOf));
+  if (viewer.teacherOf.size) parts.push(idsInSql('vc.id', viewer.teacherOf));
   if (!parts.length) return 'false';
   return `exists (select 1 from school_class vc where vc.id in (p.class_a_id, p.class_b_id) and (${parts.join(' or ')}))`;
 }
@@ -69,7 +66,7 @@ export class LanguagePairingService {
       params.push(id, id);
     }
     if (filter?.statuses?.length) {
-      where.push(`p.status in (${filter.statuses.map(() => '?').join(', ')})`);
+      where.push(`p.status in (${placeholders(filter.statuses)})`);
       params.push(...filter.statuses);
     }
     return { entity: LanguagePairing, select: 'p.*', from: 'language_pairing p', idColumn: 'p.id', where, params };

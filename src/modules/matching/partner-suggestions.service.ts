@@ -11,6 +11,7 @@ import { languagesOf } from '../language-pairing/language-pairing.service';
 import { normaliseWeights, scorePartner, type ClassProfile, type PartnerWeights, type Reason } from './partner-score';
 import type { PartnerSuggestionFilter, PartnerWeightsInput } from './partner-suggestions.inputs';
 import { TownSimilarityService, type TownSimilarityResult } from './town-similarity.service';
+import { placeholders } from '../../lib/sql';
 
 /** How many candidates SQL hands to the scorer: the best by a cheap pre-score. */
 export const CANDIDATE_LIMIT = 300;
@@ -25,10 +26,6 @@ type CandidateRow = Record<string, unknown> & {
   longitude: number;
   country: string;
 };
-
-function inList(values: readonly unknown[]): string {
-  return values.length ? values.map(() => '?').join(', ') : 'null';
-}
 
 function profile(c: SchoolClass, langs: ClassLanguage[], windows: AvailabilityWindow[]): ClassProfile {
   const { offers, learns } = languagesOf(langs);
@@ -120,11 +117,11 @@ export class PartnerSuggestionService {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter?.countries?.length) {
-      where.push(`t.country in (${inList(filter.countries)})`);
+      where.push(`t.country in (${placeholders(filter.countries)})`);
       params.push(...filter.countries.map((c) => filterCountry(c, 'filter.countries')));
     }
     if (filter?.excludeCountries?.length) {
-      where.push(`t.country not in (${inList(filter.excludeCountries)})`);
+      where.push(`t.country not in (${placeholders(filter.excludeCountries)})`);
       params.push(...filter.excludeCountries.map((c) => filterCountry(c, 'filter.excludeCountries')));
     }
     const distance = `2 * 6371 * asin(least(1, sqrt(power(sin(radians(t.latitude - ${Number(myTown!.latitude)}) / 2), 2)
@@ -209,7 +206,7 @@ export class PartnerSuggestionService {
                 count(*) filter (where status <> 'PROPOSED')::int as answered,
                 count(*) filter (where status in ('ACCEPTED', 'ACTIVE', 'ENDED'))::int as accepted
            from language_pairing
-          where class_b_id in (${inList(ids)}) and (status <> 'PROPOSED' or created_at < now() - interval '14 days')
+          where class_b_id in (${placeholders(ids)}) and (status <> 'PROPOSED' or created_at < now() - interval '14 days')
           group by class_b_id`,
         ids,
       ),

@@ -15,6 +15,7 @@ import {
   type TownFacts,
   type TownSimilarityReason,
 } from './town-similarity';
+import { placeholders } from '../../lib/sql';
 
 /** Conditions on the towns `similarTowns` may suggest (the GraphQL input has the same fields). */
 export type SimilarTownsFilterValues = {
@@ -137,13 +138,13 @@ function filterSql(a: TownFacts, filter: SimilarTownsFilterValues | null | undef
     const list = countryList(f.countries, 'filter.countries');
     if (list.length === 0) where.push('false');
     else {
-      where.push(`t.country in (${list.map(() => '?').join(', ')})`);
+      where.push(`t.country in (${placeholders(list)})`);
       params.push(...list);
     }
   }
   if (f.excludeCountries != null && f.excludeCountries.length > 0) {
     const list = countryList(f.excludeCountries, 'filter.excludeCountries');
-    where.push(`t.country not in (${list.map(() => '?').join(', ')})`);
+    where.push(`t.country not in (${placeholders(list)})`);
     params.push(...list);
   }
   if (f.crossBorderOnly) {
@@ -315,7 +316,7 @@ export class TownSimilarityService {
    */
   private async context(a: TownFacts, countries: readonly string[]): Promise<Context> {
     const all = [...new Set([a.country, ...countries])];
-    const inList = all.map(() => '?').join(', ');
+    const inList = placeholders(all);
     const [row] = await this.sql<{ links: number; town_version: number | null; links_by_country: unknown; languages: unknown }>(
       `select (select count(*) from twin_link e where ${OPEN})::int as "links",
               (select max(id) from town)::int as "town_version",
@@ -449,7 +450,7 @@ export class TownSimilarityService {
     const anchor = await this.anchor(townId);
     if (!anchor) return out;
     const a = facts(anchor);
-    const rows = await this.candidates(a, { sql: `select id from town where id in (${ids.map(() => '?').join(', ')})`, params: ids });
+    const rows = await this.candidates(a, { sql: `select id from town where id in (${placeholders(ids)})`, params: ids });
     if (rows.length === 0) return out;
     const ctx = await this.context(a, rows.map((r) => String(r.country).trim()));
     for (const result of this.score(anchor, rows, ctx)) out.set(result.town.id, result);

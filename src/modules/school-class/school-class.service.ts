@@ -19,6 +19,7 @@ import {
   type SchoolClassOrder,
   type UpdateSchoolClassInput,
 } from './school-class.inputs';
+import { idsInSql, placeholders } from '../../lib/sql';
 
 const CLASS_COLUMNS: Record<SchoolClassOrderField, SortColumn> = {
   CREATED_AT: { sql: 'c.created_at', type: 'string' },
@@ -77,7 +78,7 @@ function classList(filter: SchoolClassFilter | null | undefined, viewer: Viewer,
       params.push(filterLanguage(filter.learnsLanguage, 'filter.learnsLanguage'));
     }
     if (filter.levels && filter.levels.length > 0) {
-      conds.push(`l.level in (${filter.levels.map(() => '?').join(', ')})`);
+      conds.push(`l.level in (${placeholders(filter.levels)})`);
       params.push(...filter.levels);
     }
     where.push(`exists (select 1 from class_language l where ${conds.join(' and ')})`);
@@ -168,7 +169,7 @@ export class SchoolClassService {
 
   /** `onlyIds`: restrict to these classes (the viewer's own, for `viewer.classes`). */
   list(args: PageArgs, filter?: SchoolClassFilter | null, order?: SchoolClassOrder | null, onlyIds?: ReadonlySet<number>) {
-    const extra = onlyIds ? [onlyIds.size ? `c.id in (${[...onlyIds].map((n) => Math.trunc(n)).join(', ')})` : 'false'] : [];
+    const extra = onlyIds ? [idsInSql('c.id', onlyIds)] : [];
     return fetchPage<SchoolClass>(this.em, classList(filter, this.viewer, extra), classOrdering(order), args);
   }
 

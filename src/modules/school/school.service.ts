@@ -11,6 +11,7 @@ import type { Viewer } from '../auth/viewer';
 import { Town } from '../town/town.entity';
 import { School } from './school.entity';
 import { SchoolOrderField, type CreateSchoolInput, type SchoolFilter, type SchoolOrder, type UpdateSchoolInput } from './school.inputs';
+import { placeholders } from '../../lib/sql';
 
 const SCHOOL_COLUMNS: Record<SchoolOrderField, SortColumn> = {
   NAME: { sql: 's.name', type: 'string' },
@@ -37,7 +38,7 @@ function schoolList(filter: SchoolFilter | null | undefined): ListSql {
     params.push(filterId(filter.townId, 'Town', 'filter.townId'));
   }
   if (filter?.kinds && filter.kinds.length > 0) {
-    where.push(`s.kind in (${filter.kinds.map(() => '?').join(', ')})`);
+    where.push(`s.kind in (${placeholders(filter.kinds)})`);
     params.push(...filter.kinds);
   }
   if (filter?.instructionLanguage != null) {

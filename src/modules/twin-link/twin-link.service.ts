@@ -9,6 +9,7 @@ import type { Viewer } from '../auth/viewer';
 import { Town } from '../town/town.entity';
 import { TwinLink, TwinLinkSource, TwinLinkStatus } from './twin-link.entity';
 import type { CreateTwinLinkInput, EndTwinLinkInput, TwinLinkFilter } from './twin-link.inputs';
+import { placeholders } from '../../lib/sql';
 
 /** Links are listed oldest first (by id), which is stable for cursors. */
 const LINK_ORDER: Ordering = { key: 'ID:ASC', column: { sql: 'l.id', type: 'number' }, direction: SortDirection.ASC };
@@ -26,7 +27,7 @@ function linkWhere(filter: TwinLinkFilter | null | undefined) {
     params.push(id, id);
   }
   if (filter?.statuses && filter.statuses.length > 0) {
-    where.push(`l.status in (${filter.statuses.map(() => '?').join(', ')})`);
+    where.push(`l.status in (${placeholders(filter.statuses)})`);
     params.push(...filter.statuses);
   }
   return { where, params };
