@@ -9,6 +9,7 @@ import { School } from './modules/school/school.entity';
 import { CountryLanguage, Town } from './modules/town/town.entity';
 import { TwinLink } from './modules/twin-link/twin-link.entity';
 import type { ConnectionResult, PageArgs } from './modules/common/pagination';
+import { groupBy } from './lib/group-by';
 
 /** Entities by primary key, one statement per batch. */
 function byId<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>) {
@@ -28,13 +29,7 @@ function groupedBy<T, K extends string | number>(
 ) {
   return new DataLoader<K, T[]>(async (keys) => {
     const rows = (await em.find(entity, { [key]: { $in: [...keys] } } as never, { orderBy: orderBy as never })) as T[];
-    const map = new Map<K, T[]>();
-    for (const row of rows) {
-      const k = row[key] as unknown as K;
-      let bucket = map.get(k);
-      if (!bucket) map.set(k, (bucket = []));
-      bucket.push(row);
-    }
+    const map = groupBy(rows, (row) => row[key] as unknown as K);
     return keys.map((k) => map.get(k) ?? []);
   });
 }

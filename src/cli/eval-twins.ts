@@ -17,6 +17,7 @@ import {
   type TownFacts,
   type TownSimilarityCriterion,
 } from '../modules/matching/town-similarity';
+import { groupBy } from '../lib/group-by';
 
 const USAGE = `Usage: npm run eval:twins -- [--folds 5] [--negatives 10] [--seed 20261127] [--min-auc 0.9] [file.tsv …]
 
@@ -99,12 +100,11 @@ async function loadData(orm: Orm): Promise<Data> {
   const towns = (JSON.parse(townsJson) as [number, string, number, number, number, string][]).map(
     ([id, country, population, latitude, longitude, name]): TownFacts => ({ id, country, population, latitude, longitude, name }),
   );
-  const languages = new Map<string, LanguageShare[]>();
-  for (const r of langRows) {
-    let list = languages.get(r.country);
-    if (!list) languages.set(r.country, (list = []));
-    list.push({ language: r.language, share: Number(r.percent) / 100 });
-  }
+  const languages = groupBy(
+    langRows,
+    (r) => r.country,
+    (r): LanguageShare => ({ language: r.language, share: Number(r.percent) / 100 }),
+  );
   return { towns, byId: new Map(towns.map((t) => [t.id, t])), links: JSON.parse(linksJson) as [number, number][], languages };
 }
 

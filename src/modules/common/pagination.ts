@@ -3,6 +3,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BadUserInputError } from '../../lib/errors';
 import { placeholders } from '../../lib/sql';
+import { groupBy } from '../../lib/group-by';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -262,7 +263,7 @@ export async function fetchNestedPages<T>(
     );
     return new Map(rows.map((r) => [Number(r.parent), Number(r.n)]));
   });
-  const byParent = new Map<number, Record<string, unknown>[]>();
+  let byParent = new Map<number, Record<string, unknown>[]>();
   if (page.limit > 0 && ids.length > 0) {
     const where = [...baseWhere, ...keyset.sql];
     const rows = await conn.execute<Record<string, unknown>[]>(
@@ -275,13 +276,8 @@ export async function fetchNestedPages<T>(
       'all',
       em.getTransactionContext(),
     );
-    for (const row of rows) {
-      row.__sort = normaliseSort(row.__sort, order.column);
-      const parent = Number(row.__parent);
-      let bucket = byParent.get(parent);
-      if (!bucket) byParent.set(parent, (bucket = []));
-      bucket.push(row);
-    }
+    for (const row of rows) row.__sort = normaliseSort(row.__sort, order.column);
+    byParent = groupBy(rows, (row) => Number(row.__parent));
   }
   return parentIds.map((parentId) => {
     const rows = byParent.get(parentId) ?? [];

@@ -12,6 +12,7 @@ import { normaliseWeights, scorePartner, type ClassProfile, type PartnerWeights,
 import type { PartnerSuggestionFilter, PartnerWeightsInput } from './partner-suggestions.inputs';
 import { TownSimilarityService, type TownSimilarityResult } from './town-similarity.service';
 import { placeholders } from '../../lib/sql';
+import { groupBy } from '../../lib/group-by';
 
 /** How many candidates SQL hands to the scorer: the best by a cheap pre-score. */
 export const CANDIDATE_LIMIT = 300;
@@ -49,17 +50,6 @@ function townScore(result: TownSimilarityResult | undefined, sameTown: boolean):
   if (!result) return { score: 0, detail: 'Town unknown' };
   const best = [...result.reasons].sort((x, y) => y.weight * y.score - x.weight * x.score)[0];
   return { score: result.score, detail: `Towns ${Math.round(result.score * 100)}% alike${best ? `; ${best.detail}` : ''}` };
-}
-
-function groupBy<T>(items: T[], key: (item: T) => number): Map<number, T[]> {
-  const map = new Map<number, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    let bucket = map.get(k);
-    if (!bucket) map.set(k, (bucket = []));
-    bucket.push(item);
-  }
-  return map;
 }
 
 function encodeOffset(n: number): string {

@@ -16,6 +16,7 @@ import {
   type TownSimilarityReason,
 } from './town-similarity';
 import { placeholders } from '../../lib/sql';
+import { groupBy } from '../../lib/group-by';
 
 /** Conditions on the towns `similarTowns` may suggest (the GraphQL input has the same fields). */
 export type SimilarTownsFilterValues = {
@@ -328,12 +329,11 @@ export class TownSimilarityService {
                  from country_language l where l.country in (${inList}))::text as "languages"`,
       [a.country, ...all],
     );
-    const languages = new Map<string, LanguageShare[]>();
-    for (const [country, language, percent] of json<[string, string, number][]>(row!.languages)) {
-      let list = languages.get(country);
-      if (!list) languages.set(country, (list = []));
-      list.push({ language, share: Number(percent) / 100 });
-    }
+    const languages = groupBy(
+      json<[string, string, number][]>(row!.languages),
+      ([country]) => country,
+      ([, language, percent]): LanguageShare => ({ language, share: Number(percent) / 100 }),
+    );
     const townsByCountry = await this.townsByCountry(Number(row!.town_version ?? 0));
     return {
       towns: Object.values(townsByCountry).reduce((sum, n) => sum + Number(n), 0),
