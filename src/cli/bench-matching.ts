@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { createApp } from '../app';
 import { defaultTwinsFile } from '../bootstrap';
+import { generate } from '../bench/generate';
 import { loadConfigOrExit } from '../config';
 import { createContext } from '../context';
 import { createOrm, type Orm } from '../db';
@@ -52,50 +53,6 @@ async function ensureDatabase(url: URL): Promise<void> {
   await client.end();
 }
 
-/** Deterministic data at the requested scale, generated in SQL (seconds, not minutes). */
-async function generate(orm: Orm): Promise<void> {
-  const conn = orm.em.getConnection();
-  const [{ n: schools }] = await conn.execute<{ n: number }[]>('select count(*)::int as n from school');
-  if (schools >= SCHOOLS) return;
-  await conn.execute('truncate school, school_class, class_language, availability_window, language_pairing restart identity cascade');
-  const t0 = Date.now();
-  await conn.execute(`
-    insert into school (town_id, name, kind, instruction_languages)
-    select t.id, 'Bench school ' || g,
-           (array['PRIMARY','LOWER_SECONDARY','UPPER_SECONDARY','VOCATIONAL'])[1 + (g % 4)],
-           array[coalesce(cl.language, 'en')]
-      from generate_series(1, ${SCHOOLS}) g
-      join (select id, country, row_number() over (order by population desc, id) as rn from town where population >= 3000) t
-        on t.rn = 1 + ((g::bigint * 7919) % (select count(*) from town where population >= 3000))
-      left join lateral (select language from country_language where country = t.country
-                          order by (official_status is not null) desc, population_percent desc, language limit 1) cl on true`);
-  await conn.execute(`
-    insert into school_class (school_id, label, age_min, age_max, pupil_count, subjects, themes, looking_for_partners, updated_at)
-    select s.id, (7 + k % 4) || chr(65 + k), 10 + (s.id + k) % 7, 12 + (s.id + k) % 7, 14 + (s.id * 7 + k) % 18,
-           array[(array['history','biology','geography','music','art','mathematics'])[1 + (s.id + k) % 6]],
-           array[(array['ENVIRONMENT','FUTURE_OF_EUROPE','HUMAN_RIGHTS','PEACE','SPORT','CULTURE','DIGITAL'])[1 + (s.id * 3 + k) % 7]],
-           (s.id + k) % 10 <> 0, now() - ((s.id + k) % 120) * interval '1 day'
-      from school s cross join generate_series(0, ${PER_SCHOOL - 1}) k`);
-  await conn.execute(`
-    insert into class_language (class_id, language, role, level)
-    select c.id, s.instruction_languages[1], 'INSTRUCTION', null from school_class c join school s on s.id = c.school_id`);
-  await conn.execute(`
-    insert into class_language (class_id, language, role, level)
-    select c.id, l.language, 'LEARNING', (array['A1','A2','B1','B2','C1'])[1 + (c.id + l.i) % 5]
-      from school_class c
-      join school s on s.id = c.school_id
-      cross join lateral (
-        select x.language, x.i from unnest(array['en','fr','de','es','it','pl','sv','nl']) with ordinality x(language, i)
-         where x.language <> s.instruction_languages[1] and (c.id * 31 + x.i * 17) % 8 < 2
-      ) l
-    on conflict do nothing`);
-  await conn.execute(`
-    insert into availability_window (class_id, starts_on, ends_on)
-    select c.id, date '2027-03-01' + (c.id % 60), date '2027-03-01' + (c.id % 60) + 14 from school_class c where c.id % 3 = 0`);
-  await conn.execute('analyze');
-  process.stdout.write(`generated ${SCHOOLS} schools, ${SCHOOLS * PER_SCHOOL} classes in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -112,7 +69,7 @@ async function main() {
     const [{ n: links }] = await conn.execute<{ n: number }[]>('select count(*)::int as n from twin_link');
     const twins = defaultTwinsFile(config);
     if (links === 0 && twins) await importTwins(orm, twins);
-    await generate(orm);
+    await generate(orm, { schools: SCHOOLS, perSchool: PER_SCHOOL });
 
     const app = await createApp({ config: { ...config, isProduction: true }, orm, logger: pino({ level: 'silent' }) });
     const { token } = await createTokenFromCli(orm.em.fork() as EntityManager, { user: 'bench@example.org', create: true, name: 'Bench', admin: true });
