@@ -10,6 +10,10 @@ import { CountryLanguage, Town } from './modules/town/town.entity';
 import { TwinLink } from './modules/twin-link/twin-link.entity';
 import type { ConnectionResult, PageArgs } from './modules/common/pagination';
 import { groupBy } from './lib/group-by';
+import { Contact, Organisation } from './modules/community/community.entity';
+import { BudgetLine, FundingSource } from './modules/exchange/budget.entity';
+import { Evaluation, Exchange, ExchangeClass, ExchangeEvent, Goal, Visit, VisitGuestClass } from './modules/exchange/exchange.entity';
+import { HostFamily, Participant } from './modules/exchange/participant.entity';
 
 /** Entities by primary key, one statement per batch. */
 function byId<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>) {
@@ -73,6 +77,19 @@ export function createLoaders(em: EntityManager) {
       populationPercent: 'desc',
       language: 'asc',
     }),
+    exchange: byId(em, Exchange),
+    visit: byId(em, Visit),
+    goal: byId(em, Goal),
+    evaluation: byId(em, Evaluation),
+    participant: byId(em, Participant),
+    hostFamily: byId(em, HostFamily),
+    budgetLine: byId(em, BudgetLine),
+    fundingSource: byId(em, FundingSource),
+    organisation: byId(em, Organisation),
+    contact: byId(em, Contact),
+    exchangeEvent: byId(em, ExchangeEvent),
+    exchangeClasses: groupedBy<ExchangeClass, number>(em, ExchangeClass, 'exchangeId', { role: 'asc', classId: 'asc' }),
+    visitGuests: groupedBy<VisitGuestClass, number>(em, VisitGuestClass, 'visitId', { classId: 'asc' }),
     nested: nestedConnections(),
   };
 }

@@ -12,6 +12,7 @@ import { SchoolClassResolver } from './modules/school-class/school-class.resolve
 import { SchoolResolver } from './modules/school/school.resolver';
 import { TownResolver } from './modules/town/town.resolver';
 import { TwinLinkResolver } from './modules/twin-link/twin-link.resolver';
+import { exchangeResolvers } from './modules/exchange/exchange.resolver';
 
 /** Every resolver of the API, listed once. */
 export const resolvers = [
@@ -21,6 +22,7 @@ export const resolvers = [
   ETwinningResolver,
   PartnerSuggestionResolver,
   TownSimilarityResolver,
+  ...exchangeResolvers,
   ...authResolvers,
 ] as const;
 

@@ -614,6 +614,10 @@ export type UpdateSchoolInput = {
 export type UserErrorCode =
   /** The link has already ended. */
   | 'ALREADY_ENDED'
+  /** This person's data has already been erased. */
+  | 'ALREADY_ERASED'
+  /** The host family already hosts as many pupils as its capacity. */
+  | 'CAPACITY_EXCEEDED'
   /** Reciprocity: the proposing class (A) does not learn languageB. */
   | 'CLASS_A_DOES_NOT_LEARN'
   /** Reciprocity: the proposing class (A) is not taught in languageA. */
@@ -622,16 +626,28 @@ export type UserErrorCode =
   | 'CLASS_B_DOES_NOT_LEARN'
   /** Reciprocity: the partner class (B) is not taught in languageB. */
   | 'CLASS_B_DOES_NOT_OFFER'
+  /** Someone changed the exchange since you read it (its `version` moved on); read it again and retry. Nothing was changed. */
+  | 'CONFLICT'
   /** The same thing already exists. */
   | 'DUPLICATE'
+  /** The exchange is COMPLETED or CANCELLED; nothing about it can change any more. */
+  | 'EXCHANGE_CLOSED'
+  /** COMPLETED needs at least one evaluation of every goal. */
+  | 'GOALS_NOT_EVALUATED'
+  /** A guest class cannot visit its own school. */
+  | 'GUEST_IS_HOST'
   /** Other records still depend on this one; remove them first. */
   | 'HAS_DEPENDENTS'
   /** Ages must be 3–25 with ageMin ≤ ageMax. */
   | 'INVALID_AGE_RANGE'
+  /** Amounts are whole numbers of minor units (cents), from 0 to 2,000,000,000. */
+  | 'INVALID_AMOUNT'
   /** A learned language needs a CEFR level; a language of instruction has none. */
   | 'INVALID_CEFR_LEVEL'
   /** Not an ISO 3166-1 alpha-2 country code. */
   | 'INVALID_COUNTRY'
+  /** Not an ISO 4217 currency code (e.g. "EUR"). */
+  | 'INVALID_CURRENCY'
   /** Dates are out of order or out of range. */
   | 'INVALID_DATE_RANGE'
   /** Not an e-mail address. */
@@ -652,14 +668,32 @@ export type UserErrorCode =
   | 'INVALID_VALUE'
   /** A year is out of range. */
   | 'INVALID_YEAR'
+  /** Every participant needs parental consent before the exchange can become ONGOING. */
+  | 'MISSING_PARENTAL_CONSENT'
   /** One of the classes is not open to this pairing mode. */
   | 'MODE_NOT_ACCEPTED'
+  /** An exchange needs at least two classes of different schools. */
+  | 'NOT_ENOUGH_CLASSES'
   /** No object has this id. */
   | 'NOT_FOUND'
+  /** A class, school, goal or host family named in the input does not belong to this exchange. */
+  | 'NOT_IN_EXCHANGE'
+  /** ONGOING only from the first visit's start date (UTC). */
+  | 'NOT_STARTED'
+  /** PLANNED needs at least one goal with an evaluation date (key 4: agree goals and evaluation dates from the start). */
+  | 'NO_GOAL_WITH_EVALUATION_DATE'
+  /** PLANNED needs at least one visit with dates. */
+  | 'NO_VISIT'
+  /** An exchange has exactly one INITIATOR class. */
+  | 'ONE_INITIATOR'
   /** No languageB: a one-way pairing needs allowOneWay. */
   | 'ONE_WAY_NOT_ALLOWED'
+  /** AGREED is set by a coordinator of a partner school (or an admin), not by the initiator alone. */
+  | 'PARTNER_MUST_AGREE'
   /** The partner class is not looking for partners (or its listing expired). */
   | 'PARTNER_NOT_AVAILABLE'
+  /** Cancelling needs a reason. */
+  | 'REASON_REQUIRED'
   /** A required value is missing or blank. */
   | 'REQUIRED'
   /** A class cannot be paired with itself. */
@@ -671,7 +705,13 @@ export type UserErrorCode =
   /** A text is longer than allowed. */
   | 'TOO_LONG'
   /** A list has more items than allowed. */
-  | 'TOO_MANY';
+  | 'TOO_MANY'
+  /** EVALUATING only after the last visit's end date (UTC). */
+  | 'VISITS_NOT_OVER'
+  /** A guest class already has another visit on some of these dates. */
+  | 'VISIT_OVERLAP'
+  /** A visit lasts at most 60 days, counting the first and the last. */
+  | 'VISIT_TOO_LONG';
 
 /** Who is calling. */
 export type ViewerKind =
@@ -735,12 +775,17 @@ export type NodePrivateQueryVariables = Exact<{
 export type NodePrivateQuery = { node:
     | { __typename: 'ApiToken', label: string | null, id: string }
     | { __typename: 'ETwinningProject', id: string }
+    | { __typename: 'Evaluation', id: string }
+    | { __typename: 'Exchange', id: string }
+    | { __typename: 'ExchangeEvent', id: string }
+    | { __typename: 'Goal', id: string }
     | { __typename: 'LanguagePairing', id: string }
     | { __typename: 'School', contactEmail: string | null, id: string }
     | { __typename: 'SchoolClass', internalNotes: string | null, id: string }
     | { __typename: 'Town', id: string }
     | { __typename: 'TwinLink', id: string }
     | { __typename: 'User', name: string, email: string | null, id: string, roles: Array<{ role: Role }> | null }
+    | { __typename: 'Visit', id: string }
    | null };
 
 export type NodesPrivateQueryVariables = Exact<{
@@ -751,12 +796,17 @@ export type NodesPrivateQueryVariables = Exact<{
 export type NodesPrivateQuery = { nodes: Array<
     | { __typename: 'ApiToken', id: string }
     | { __typename: 'ETwinningProject', id: string }
+    | { __typename: 'Evaluation', id: string }
+    | { __typename: 'Exchange', id: string }
+    | { __typename: 'ExchangeEvent', id: string }
+    | { __typename: 'Goal', id: string }
     | { __typename: 'LanguagePairing', id: string }
     | { __typename: 'School', id: string }
     | { __typename: 'SchoolClass', internalNotes: string | null, id: string }
     | { __typename: 'Town', id: string }
     | { __typename: 'TwinLink', id: string }
     | { __typename: 'User', id: string }
+    | { __typename: 'Visit', id: string }
    | null> };
 
 export type AuditEntriesQueryVariables = Exact<{
@@ -839,12 +889,17 @@ export type NodeQueryVariables = Exact<{
 export type NodeQuery = { node:
     | { __typename: 'ApiToken', id: string }
     | { __typename: 'ETwinningProject', id: string }
+    | { __typename: 'Evaluation', id: string }
+    | { __typename: 'Exchange', id: string }
+    | { __typename: 'ExchangeEvent', id: string }
+    | { __typename: 'Goal', id: string }
     | { __typename: 'LanguagePairing', id: string }
     | { __typename: 'School', name: string, id: string }
     | { __typename: 'SchoolClass', label: string, id: string }
     | { __typename: 'Town', name: string, id: string }
     | { __typename: 'TwinLink', status: TwinLinkStatus, id: string }
     | { __typename: 'User', id: string }
+    | { __typename: 'Visit', id: string }
    | null };
 
 export type NodesQueryVariables = Exact<{
@@ -855,12 +910,17 @@ export type NodesQueryVariables = Exact<{
 export type NodesQuery = { nodes: Array<
     | { __typename: 'ApiToken', id: string }
     | { __typename: 'ETwinningProject', id: string }
+    | { __typename: 'Evaluation', id: string }
+    | { __typename: 'Exchange', id: string }
+    | { __typename: 'ExchangeEvent', id: string }
+    | { __typename: 'Goal', id: string }
     | { __typename: 'LanguagePairing', id: string }
     | { __typename: 'School', id: string }
     | { __typename: 'SchoolClass', id: string }
     | { __typename: 'Town', id: string }
     | { __typename: 'TwinLink', id: string }
     | { __typename: 'User', id: string }
+    | { __typename: 'Visit', id: string }
    | null> };
 
 export type PairingFieldsFragment = { id: string, languageA: string, languageB: string | null, mode: PairingMode, status: PairingStatus, unbalanced: boolean, message: string | null, responseMessage: string | null, respondedAt: string | null, classA: { id: string }, classB: { id: string }, proposedBy: { id: string, name: string } | null, eTwinningProject: { id: string, title: string } | null };

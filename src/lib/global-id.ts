@@ -2,7 +2,10 @@
  * Opaque Relay global ids: base64url of "Type:localId". Clients must treat
  * them as opaque strings; the encoding only has to be stable and reversible.
  */
-export type NodeTypeName = 'Town' | 'TwinLink' | 'School' | 'SchoolClass' | 'User' | 'ApiToken' | 'LanguagePairing' | 'ETwinningProject';
+export type NodeTypeName =
+  | 'Town' | 'TwinLink' | 'School' | 'SchoolClass' | 'User' | 'ApiToken' | 'LanguagePairing' | 'ETwinningProject'
+  | 'Exchange' | 'Visit' | 'Participant' | 'HostFamily' | 'Goal' | 'Evaluation' | 'BudgetLine' | 'FundingSource'
+  | 'Organisation' | 'Contact' | 'ExchangeEvent';
 
 export const NODE_TYPES: readonly NodeTypeName[] = [
   'Town',
@@ -13,6 +16,17 @@ export const NODE_TYPES: readonly NodeTypeName[] = [
   'ApiToken',
   'LanguagePairing',
   'ETwinningProject',
+  'Exchange',
+  'Visit',
+  'Participant',
+  'HostFamily',
+  'Goal',
+  'Evaluation',
+  'BudgetLine',
+  'FundingSource',
+  'Organisation',
+  'Contact',
+  'ExchangeEvent',
 ];
 
 export function toGlobalId(type: NodeTypeName, id: number): string {

@@ -5,6 +5,14 @@ import { fromGlobalId, type DecodedId } from '../../lib/global-id';
 import type { Viewer } from '../auth/viewer';
 import { LanguagePairingService } from '../language-pairing/language-pairing.service';
 import { Node } from './node';
+import { accessToExchange } from '../exchange/exchange.access';
+
+/** A child of an exchange: visible when the exchange is (public parts) or manageable (private parts). */
+async function exchangeChild<T extends { exchangeId: number }>(ctx: Context, viewer: Viewer, row: T | null, need: 'see' | 'manage'): Promise<T | null> {
+  if (!row) return null;
+  const access = await accessToExchange(ctx.loaders, viewer, row.exchangeId);
+  return access[need] ? row : null;
+}
 
 export const MAX_NODES = 100;
 
@@ -40,6 +48,33 @@ async function loadNode(ctx: Context, viewer: Viewer, { type, id }: DecodedId): 
       const [a, b] = await Promise.all([ctx.loaders.schoolClass.load(pairing.classAId), ctx.loaders.schoolClass.load(pairing.classBId)]);
       return new LanguagePairingService(ctx.em, viewer).canSee(pairing, a, b) ? pairing : null;
     }
+    case 'Exchange': {
+      const exchange = await ctx.loaders.exchange.load(id);
+      return exchange && (await accessToExchange(ctx.loaders, viewer, id)).see ? exchange : null;
+    }
+    case 'Visit':
+      return exchangeChild(ctx, viewer, await ctx.loaders.visit.load(id), 'see');
+    case 'Goal':
+      return exchangeChild(ctx, viewer, await ctx.loaders.goal.load(id), 'see');
+    case 'ExchangeEvent':
+      return exchangeChild(ctx, viewer, await ctx.loaders.exchangeEvent.load(id), 'see');
+    case 'Evaluation': {
+      const evaluation = await ctx.loaders.evaluation.load(id);
+      const goal = evaluation ? await ctx.loaders.goal.load(evaluation.goalId) : null;
+      return (await exchangeChild(ctx, viewer, goal, 'see')) ? evaluation : null;
+    }
+    case 'Participant':
+      return exchangeChild(ctx, viewer, await ctx.loaders.participant.load(id), 'manage');
+    case 'HostFamily':
+      return exchangeChild(ctx, viewer, await ctx.loaders.hostFamily.load(id), 'manage');
+    case 'BudgetLine':
+      return exchangeChild(ctx, viewer, await ctx.loaders.budgetLine.load(id), 'manage');
+    case 'FundingSource':
+      return exchangeChild(ctx, viewer, await ctx.loaders.fundingSource.load(id), 'manage');
+    case 'Organisation':
+      return ctx.loaders.organisation.load(id);
+    case 'Contact':
+      return ctx.loaders.contact.load(id);
     case 'ApiToken': {
       const token = await ctx.loaders.apiToken.load(id);
       return token && (viewer.isAdmin || (viewer.userId !== null && token.userId === viewer.userId)) ? token : null;
