@@ -52,3 +52,34 @@ export async function generate(orm: Orm, { schools: SCHOOLS, perSchool: PER_SCHO
   await conn.execute('analyze');
   process.stdout.write(`generated ${SCHOOLS} schools, ${SCHOOLS * PER_SCHOOL} classes in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
+
+/**
+ * Language pairings between classes of different schools, deterministic:
+ * every second class proposes to a class picked by a fixed stride, in its
+ * language of instruction for the partner's; statuses and modes cycle. The
+ * partial unique index on open pairings drops the rare duplicate. Does
+ * nothing when pairings exist. Returns the number of pairings.
+ */
+export async function generatePairings(orm: Orm): Promise<number> {
+  const conn = orm.em.getConnection();
+  const [{ n: existing }] = await conn.execute<{ n: number }[]>('select count(*)::int as n from language_pairing');
+  if (existing > 0) return existing;
+  const t0 = Date.now();
+  await conn.execute(`
+    insert into language_pairing (class_a_id, class_b_id, language_a, language_b, mode, status, unbalanced, created_at, updated_at)
+    select a.id, b.id, la.language, lb.language,
+           (array['TANDEM_VISIT','PEN_PALS','VIDEO','ETWINNING'])[1 + a.id % 4],
+           (array['PROPOSED','ACCEPTED','ACTIVE','ACTIVE','ENDED','DECLINED'])[1 + (a.id / 2) % 6],
+           false, now() - (a.id % 365) * interval '1 day', now() - (a.id % 200) * interval '1 day'
+      from school_class a
+      join lateral (select 1 + ((a.id::bigint * 7919) % (select max(id) from school_class)) as id) pick on true
+      join school_class b on b.id = pick.id and b.school_id <> a.school_id
+      join class_language la on la.class_id = a.id and la.role = 'INSTRUCTION'
+      join class_language lb on lb.class_id = b.id and lb.role = 'INSTRUCTION'
+     where a.id % 2 = 0
+    on conflict do nothing`);
+  await conn.execute('analyze language_pairing');
+  const [{ n }] = await conn.execute<{ n: number }[]>('select count(*)::int as n from language_pairing');
+  process.stdout.write(`generated ${n} language pairings in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  return n;
+}

@@ -1,0 +1,278 @@
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { loadConfigOrExit } from '../config';
+import { prepareBenchData } from '../bench/data';
+import { drive, errorCount } from '../bench/load';
+import { summariseProfile } from '../bench/profile';
+import { checkTargets, markdown, type BenchReport, type ScenarioResult, type TargetResult } from '../bench/report';
+import { buildSamples, scenarios as allScenarios, type Scenario, type Target } from '../bench/scenarios';
+import { sampleRss, startServer, type BenchServer, type ServerName } from '../bench/servers';
+import { createTokenFromCli } from '../modules/auth/token-cli';
+
+const USAGE = `npm run bench [-- options]
+
+Generates the bench data set in PostgreSQL (once), starts the API in
+production mode, PostGraphile 4 and a raw pg baseline on it, and drives each
+with autocannon. Writes bench/results/<date>-bench[-label].md and .json.
+
+  --quick               5 s runs, 2 s warm-up, 50 connections only (development)
+  --seconds N           measured seconds per run (default 20)
+  --warmup N            warm-up seconds per run (default 5)
+  --connections 10,50   connection counts (default 10,50)
+  --scenarios 1,2,3,5   scenarios to run (default all)
+  --no-peers            the API only
+  --profile             run the API under node --cpu-prof and print its hot spots
+  --label L             suffix of the result files (default: none, "quick" with --quick)
+
+Database: BENCH_HTTP_DATABASE_URL, default postgres://root@127.0.0.1:5432/twx_bench6.`;
+
+const PORTS: Record<ServerName, number> = { ours: 4101, postgraphile: 4102, raw: 4103 };
+const SAMPLES = 4000;
+const COUNTING_REQUESTS = 50;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      seconds: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      scenarios: { type: 'string' },
+      'no-peers': { type: 'boolean' },
+      profile: { type: 'boolean' },
+      label: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map((x) => Number(x.trim())) : d);
+  return {
+    seconds: Number(values.seconds ?? (values.quick ? 5 : 20)),
+    warmup: Number(values.warmup ?? (values.quick ? 2 : 5)),
+    connections: list(values.connections, values.quick ? [50] : [10, 50]),
+    scenarios: list(values.scenarios, [1, 2, 3, 5]),
+    peers: !values['no-peers'],
+    profile: !!values.profile,
+    label: values.label ?? (values.quick ? 'quick' : undefined),
+  };
+}
+
+/** PostGraphile lives in its own package (graphql 15); installed from its lock file when missing or stale. */
+function installPostgraphile(): void {
+  const dir = path.resolve('bench', 'peers', 'postgraphile');
+  const installed = path.join(dir, 'node_modules', '.package-lock.json');
+  const lock = path.join(dir, 'package-lock.json');
+  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  process.stdout.write('installing PostGraphile 4 into bench/peers/postgraphile (npm ci)…\n');
+  execFileSync('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
+}
+
+async function post(server: BenchServer, target: Target, body: string, headers: Record<string, string>) {
+  const res = await fetch(`${server.url}${target.path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const text = await res.text();
+  const json = JSON.parse(text) as { data?: unknown; errors?: unknown };
+  if (!res.ok || json.errors) throw new Error(`${server.name}: HTTP ${res.status} ${text.slice(0, 500)}`);
+  return json.data;
+}
+
+async function main() {
+  const opts = options();
+  const config = loadConfigOrExit();
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const loadBefore = os.loadavg();
+  const url = new URL(process.env.BENCH_HTTP_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/twx_bench6');
+  const { orm, data } = await prepareBenchData(url, config, { schools: 20_000, perSchool: 5 });
+  let token: string;
+  let samples: Awaited<ReturnType<typeof buildSamples>>;
+  let postgres: string;
+  try {
+    ({ token } = await createTokenFromCli(orm.em.fork() as EntityManager, {
+      user: 'bench-http@example.org',
+      create: true,
+      name: 'HTTP bench',
+      admin: true,
+      label: 'npm run bench',
+      expiresInDays: 1,
+    }));
+    samples = await buildSamples(orm, SAMPLES, 6);
+    const [row] = await orm.em.getConnection().execute<{ v: string }[]>(`select current_setting('server_version') as v`);
+    postgres = `PostgreSQL ${row!.v}`;
+  } finally {
+    await orm.close();
+  }
+
+  const scenarios = allScenarios().filter((s) => opts.scenarios.includes(s.id));
+  const wanted = new Set<ServerName>(['ours', ...(opts.peers ? (['postgraphile', 'raw'] as const) : [])]);
+  if (wanted.has('postgraphile')) installPostgraphile();
+
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twx-bench-'));
+  const profileDir = path.join(logDir, 'profile');
+  const dbEnv = { DATABASE_URL: url.toString() };
+  const servers = new Map<ServerName, BenchServer>();
+  const stopAll = () => Promise.all([...servers.values()].map((s) => s.stop()));
+  process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  let oursPeakRssMb = 0;
+  const results: ScenarioResult[] = [];
+  try {
+    servers.set(
+      'ours',
+      await startServer({
+        name: 'ours',
+        script: path.resolve('dist', 'src', 'server.js'),
+        port: PORTS.ours,
+        logFile: path.join(logDir, 'ours.log'),
+        nodeArgs: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+        env: {
+          ...dbEnv,
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          AUTO_SEED: 'false',
+          LOG_LEVEL: 'warn',
+          // Every request is one caller (the bench's admin token): the hourly budget would stop it within a minute.
+          COST_BUDGET_PER_HOUR: String(1e12),
+        },
+      }),
+    );
+    if (wanted.has('postgraphile')) {
+      servers.set(
+        'postgraphile',
+        await startServer({
+          name: 'postgraphile',
+          script: path.resolve('bench', 'peers', 'postgraphile', 'server.js'),
+          port: PORTS.postgraphile,
+          logFile: path.join(logDir, 'postgraphile.log'),
+          env: dbEnv,
+        }),
+      );
+    }
+    if (wanted.has('raw')) {
+      servers.set(
+        'raw',
+        await startServer({ name: 'raw', script: path.resolve('bench', 'peers', 'raw', 'server.js'), port: PORTS.raw, logFile: path.join(logDir, 'raw.log'), env: dbEnv }),
+      );
+    }
+    process.stdout.write(`servers up (logs in ${logDir}); ${opts.seconds} s per run after ${opts.warmup} s warm-up, connections ${opts.connections.join(', ')}\n`);
+    const headersOf = (name: ServerName): Record<string, string> => (name === 'ours' ? { authorization: `Bearer ${token}` } : {});
+
+    for (const scenario of scenarios) {
+      results.push(await runScenario(scenario, servers, headersOf, samples, opts));
+    }
+    oursPeakRssMb = servers.get('ours')!.memory().peakMb;
+  } finally {
+    await stopAll();
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    command,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      ramGb: os.totalmem() / 1024 ** 3,
+      os: `${os.type()} ${os.release()}`,
+      node: process.version,
+      postgres,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: os.loadavg(),
+    },
+    data,
+    settings: { seconds: opts.seconds, warmupSeconds: opts.warmup, connections: opts.connections, logLevel: 'warn' },
+    scenarios: results,
+    oursPeakRssMb,
+    targets: checkTargets(results, opts.connections, oursPeakRssMb),
+  };
+  const page = markdown(report);
+  const dir = path.resolve('bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const base = path.join(dir, `${report.date.slice(0, 10)}-bench${opts.label ? `-${opts.label}` : ''}`);
+  fs.writeFileSync(`${base}.md`, page);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${page}\nwritten: ${path.relative(process.cwd(), base)}.md and .json\n`);
+  if (opts.profile) {
+    const files = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+    for (const f of files) process.stdout.write(`\nCPU profile of the API: ${path.join(profileDir, f)}\n${summariseProfile(path.join(profileDir, f))}\n`);
+  }
+  const failed = results.flatMap((s) => s.targets.flatMap((t) => t.runs)).some((r) => errorCount(r) > 0);
+  if (failed) {
+    process.stderr.write('errors during the runs (see the errors column)\n');
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * One scenario: a sequential counting pass per server (statements per
+ * request, and a check that every server returns the same data), then for
+ * each connection count a warm-up and a measured run per server, in turn.
+ */
+async function runScenario(
+  scenario: Scenario,
+  servers: Map<ServerName, BenchServer>,
+  headersOf: (name: ServerName) => Record<string, string>,
+  samples: Awaited<ReturnType<typeof buildSamples>>,
+  opts: ReturnType<typeof options>,
+): Promise<ScenarioResult> {
+  const entries = (Object.entries(scenario.targets) as [ServerName, Target][]).filter(([name]) => servers.has(name));
+  const bodies = new Map(entries.map(([name, target]) => [name, samples.map((s) => JSON.stringify(target.body(s)))]));
+  const results: TargetResult[] = [];
+  let reference: { server: ServerName; digests: string[] } | undefined;
+  for (const [name, target] of entries) {
+    const server = servers.get(name)!;
+    const list = bodies.get(name)!;
+    const before = await server.statements();
+    const digests: string[] = [];
+    for (let i = 0; i < COUNTING_REQUESTS; i++) {
+      digests.push(JSON.stringify(target.digest(await post(server, target, list[i]!, headersOf(name)))));
+    }
+    const statementsPerRequest = ((await server.statements()) - before) / COUNTING_REQUESTS;
+    if (!reference) {
+      reference = { server: name, digests };
+    } else {
+      const differs = digests.findIndex((d, i) => d !== reference!.digests[i]);
+      if (differs >= 0) {
+        throw new Error(
+          `scenario ${scenario.id}: ${name} and ${reference.server} disagree on request ${differs}:\n  ${reference.server}: ${reference.digests[differs]}\n  ${name}: ${digests[differs]}`,
+        );
+      }
+    }
+    results.push({ server: name, statementsPerRequest, runs: [] });
+  }
+  process.stdout.write(
+    `\nscenario ${scenario.id} (${scenario.title}): same data from ${entries.map(([n]) => n).join(', ')} on ${COUNTING_REQUESTS} requests; SQL/req ${results
+      .map((r) => `${r.server} ${r.statementsPerRequest.toFixed(2)}`)
+      .join(', ')}\n`,
+  );
+  let offset = COUNTING_REQUESTS;
+  for (const connections of opts.connections) {
+    for (const result of results) {
+      const server = servers.get(result.server)!;
+      const target = scenario.targets[result.server]!;
+      const common = { url: `${server.url}${target.path}`, headers: headersOf(result.server), bodies: bodies.get(result.server)!, connections };
+      const warm = await drive({ ...common, offset, seconds: opts.warmup });
+      const rss = sampleRss(server);
+      const cpuBefore = server.cpuMs();
+      const run = await drive({ ...common, offset: offset + warm.requests, seconds: opts.seconds });
+      const cpuMsPerRequest = run.requests ? (server.cpuMs() - cpuBefore) / run.requests : 0;
+      const rssPeakMb = rss.stop();
+      result.runs.push({ ...run, rssPeakMb, cpuMsPerRequest });
+      const errors = errorCount(warm) + errorCount(run);
+      process.stdout.write(
+        `  ${String(connections).padStart(3)} conn  ${result.server.padEnd(12)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p95 ${run.p95Ms} ms  p99 ${run.p99Ms} ms  CPU ${cpuMsPerRequest.toFixed(2)} ms/req  RSS ${rssPeakMb.toFixed(0)} MB${errors ? `  ERRORS ${errors} ${JSON.stringify(run.errors)}` : ''}\n`,
+      );
+    }
+    offset += 1000;
+  }
+  return { id: scenario.id, name: scenario.name, title: scenario.title, targets: results };
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
