@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { loadConfigOrExit } from '../config';
 import { createOrm, dbTargetFromConfig } from '../db';
-import { purgeExpiredPersonalData, retentionPurgers } from '../modules/retention/retention';
+import { purgeExpiredPersonalData } from '../modules/retention/retention';
 import '../modules/retention/purgers';
 
 /** Erases pupils' personal data RETENTION_MONTHS after their exchange ended (counts are kept). */
@@ -12,7 +12,7 @@ async function main(): Promise<number> {
   try {
     const { cutoff, results } = await purgeExpiredPersonalData(orm.em.fork() as EntityManager, config.retentionMonths);
     process.stdout.write(`Retention: ${config.retentionMonths} months; erasing personal data of exchanges that ended before ${cutoff.toISOString().slice(0, 10)}.\n`);
-    if (retentionPurgers().length === 0) process.stdout.write('No personal data with a retention limit is stored yet (participants arrive with exchanges).\n');
+    
     for (const r of results) process.stdout.write(`  ${r.name}: ${r.erased} erased\n`);
     return 0;
   } finally {

@@ -27,6 +27,7 @@ import {
   UpdateVisitInput,
   VisitPayload,
 } from './exchange.inputs';
+import { participantResolvers } from './participant.resolver';
 import { childPages, EVALUATION_ORDER, ExchangeService, GOAL_ORDER, TIMELINE_ORDER, VISIT_ORDER } from './exchange.service';
 
 export const ExchangeConnection = connectionType(Exchange, 'Exchange', 'exchanges');
@@ -289,4 +290,5 @@ export const exchangeResolvers = [
   ExchangeEventResolver,
   SchoolExchangesResolver,
   SchoolClassExchangesResolver,
+  ...participantResolvers,
 ] as const;
