@@ -13,6 +13,7 @@ import { SchoolResolver } from './modules/school/school.resolver';
 import { TownResolver } from './modules/town/town.resolver';
 import { TwinLinkResolver } from './modules/twin-link/twin-link.resolver';
 import { exchangeResolvers } from './modules/exchange/exchange.resolver';
+import { budgetResolvers } from './modules/exchange/budget.resolver';
 
 /** Every resolver of the API, listed once. */
 export const resolvers = [
@@ -23,6 +24,7 @@ export const resolvers = [
   PartnerSuggestionResolver,
   TownSimilarityResolver,
   ...exchangeResolvers,
+  ...budgetResolvers,
   ...authResolvers,
 ] as const;
 
