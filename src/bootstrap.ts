@@ -46,6 +46,6 @@ export async function ensureData(orm: Orm, config: Config, log: Logger): Promise
   }
   if ((await count(orm, 'school')) === 0) {
     const demo = await seedDemo(orm, config.demoSeed);
-    log.info({ ...demo, seed: config.demoSeed }, 'demo schools and classes created');
+    log.info({ ...demo, seed: config.demoSeed }, 'demo schools, classes and exchanges created');
   }
 }

@@ -275,6 +275,25 @@ describe('real data: towns, languages, twin links, demo seed (all of Europe)', (
     expect(swedish.length).toBeGreaterThan(0);
     expect(swedish.every((s) => s.instruction_languages[0] === 'sv')).toBe(true);
 
+    // Exchanges between paired schools, in every state the demo uses, each consistent with its guards.
+    expect(demo.exchanges).toBeGreaterThan(40);
+    const [ex] = await query<Record<string, number>>(
+      orm,
+      `select
+         (select count(distinct status) from exchange)::int as statuses,
+         (select count(*) from exchange e where status in ('PLANNED', 'COMPLETED') and (
+            not exists (select 1 from visit v where v.exchange_id = e.id)
+            or not exists (select 1 from goal g where g.exchange_id = e.id and g.evaluation_on is not null)))::int as unplanned,
+         (select count(*) from goal g join exchange e on e.id = g.exchange_id
+           where e.status = 'COMPLETED' and not exists (select 1 from evaluation v where v.goal_id = g.id))::int as unevaluated,
+         (select count(*) from exchange e where e.version <> (select count(*) from exchange_event x where x.exchange_id = e.id))::int as bad_versions,
+         (select count(*) from exchange e where (select count(*) from exchange_class c where c.exchange_id = e.id) <> 2)::int as bad_classes,
+         (select count(distinct currency) from budget_line)::int as currencies`,
+    );
+    expect(ex).toMatchObject({ unplanned: 0, unevaluated: 0, bad_versions: 0, bad_classes: 0 });
+    expect(ex.statuses).toBeGreaterThanOrEqual(5);
+    expect(ex.currencies).toBeGreaterThan(1);
+
     // Not empty any more: nothing happens.
     const again = await seedDemo(orm, 1);
     expect(again).toEqual(demo);
@@ -306,6 +325,8 @@ describe('seedDemo is deterministic', () => {
       ),
       languages: await query(orm, `select class_id, language, role, level from class_language order by class_id, role, language`),
       windows: await query(orm, `select class_id, starts_on::text, ends_on::text from availability_window order by class_id, starts_on`),
+      exchanges: await query(orm, `select id, title, status, version, themes from exchange order by id`),
+      visits: await query(orm, `select exchange_id, host_school_id, starts_on::text, ends_on::text, transport_mode from visit order by id`),
     };
   }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrExit } from '../config';
 import { createOrm, dbTargetFromConfig, type Orm } from '../db';
-import { mulberry32 } from '../modules/import/demo-seed';
+import { mulberry32 } from '../lib/random';
 import { importTowns } from '../modules/import/towns';
 import { importTwins } from '../modules/import/twins';
 import {

@@ -3,6 +3,8 @@ import { CEFR_ORDER, Theme } from '../school-class/school-class.entity';
 import { SchoolKind } from '../school/school.entity';
 import { NEIGHBOURS, REGIONAL_LANGUAGES } from './europe';
 import { chunks, sqlRunner } from './towns';
+import { mulberry32 } from '../../lib/random';
+import { demoExchangeRows, type DemoPairSide } from './demo-exchanges';
 
 /**
  * Demo schools and classes in real towns. No open pan-European school
@@ -11,24 +13,12 @@ import { chunks, sqlRunner } from './towns';
  * Nothing here depends on the clock.
  */
 
-export type DemoSeedReport = { schools: number; classes: number };
+export type DemoSeedReport = { schools: number; classes: number; exchanges: number };
 
 const DEFAULT_SCHOOLS = 600;
 /** Share of the schools placed in pairs, one in each town of a twin link. */
 const TWINNED_SHARE = 0.4;
 const ROW_BATCH = 1000;
-
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   private readonly next: () => number;
@@ -285,10 +275,11 @@ export async function seedDemo(orm: Orm, seed: number, opts: { schools?: number 
   const target = Math.max(0, Math.floor(opts.schools ?? DEFAULT_SCHOOLS));
   return orm.em.fork().transactional(async (em) => {
     const sql = sqlRunner(em);
-    const [existing] = await sql<{ schools: number; classes: number }>(
-      `select (select count(*) from "school")::int as "schools", (select count(*) from "school_class")::int as "classes"`,
+    const [existing] = await sql<{ schools: number; classes: number; exchanges: number }>(
+      `select (select count(*) from "school")::int as "schools", (select count(*) from "school_class")::int as "classes",
+              (select count(*) from "exchange")::int as "exchanges"`,
     );
-    if (existing.schools > 0) return { schools: existing.schools, classes: existing.classes };
+    if (existing.schools > 0) return { schools: existing.schools, classes: existing.classes, exchanges: existing.exchanges };
 
     const [{ towns: json }] = await sql<{ towns: string }>(
       `select coalesce(json_agg(json_build_array(t."id", t."name", trim(t."country"), t."admin_code", t."population",
@@ -298,7 +289,7 @@ export async function seedDemo(orm: Orm, seed: number, opts: { schools?: number 
     const towns = (JSON.parse(json) as [number, string, string, string | null, number, boolean][]).map(
       ([id, name, country, adminCode, population, twinned]): TownRow => ({ id, name, country, adminCode, population, twinned }),
     );
-    if (towns.length === 0 || target === 0) return { schools: 0, classes: 0 };
+    if (towns.length === 0 || target === 0) return { schools: 0, classes: 0, exchanges: 0 };
     const links = await sql<{ a: number; b: number }>(
       `select l."town_a_id" as "a", l."town_b_id" as "b"
          from "twin_link" l join "town" ta on ta."id" = l."town_a_id" join "town" tb on tb."id" = l."town_b_id"
@@ -390,6 +381,8 @@ export async function seedDemo(orm: Orm, seed: number, opts: { schools?: number 
     const classLanguages: ClassLanguageRow[] = [];
     const windows: WindowRow[] = [];
     const usedNames = new Set<string>();
+    /** The first class of each paired school (same grade on both sides): the demo exchanges join them. */
+    const pairedClass = new Map<number, number>();
 
     for (const [i, plan] of plans.entries()) {
       const { town, kind } = plan;
@@ -429,6 +422,7 @@ export async function seedDemo(orm: Orm, seed: number, opts: { schools?: number 
           : null;
         const expires = random.chance(0.3) ? null : `${isoDate(random.chance(0.6) ? 2027 : 2028, random.int(0, 180))}T12:00:00.000Z`;
         const classId = classes.length; // an index for now, replaced by a reserved id below
+        if (c === 0 && plan.partnerGrade !== undefined) pairedClass.set(i, classId);
         classes.push({
           id: classId,
           school_id: schoolId,
@@ -509,8 +503,89 @@ export async function seedDemo(orm: Orm, seed: number, opts: { schools?: number 
         [JSON.stringify(batch)],
       );
     }
-    return { schools: schools.length, classes: classes.length };
+    const exchanges = await insertDemoExchanges(sql, reserveIds, seed, pairCount, (planIndex) => {
+      const classIndex = pairedClass.get(planIndex)!;
+      const row = classes[classIndex]!;
+      const plan = plans[planIndex]!;
+      return { schoolId: schools[planIndex]!.id, classId: row.id, country: plan.town.country, townName: plan.town.name, pupils: row.pupil_count };
+    });
+    return { schools: schools.length, classes: classes.length, exchanges };
   });
+}
+
+/** Demo exchanges between the paired schools (see demo-exchanges.ts), inserted in batches. */
+async function insertDemoExchanges(
+  sql: ReturnType<typeof sqlRunner>,
+  reserveIds: (table: string, n: number) => Promise<number[]>,
+  seed: number,
+  pairCount: number,
+  side: (planIndex: number) => DemoPairSide,
+): Promise<number> {
+  const pairs: [DemoPairSide, DemoPairSide][] = [];
+  for (let p = 0; p < pairCount; p++) pairs.push([side(2 * p), side(2 * p + 1)]);
+  const counters = { exchange: 0, visit: 0, goal: 0 };
+  const rows = demoExchangeRows(pairs, seed, {
+    exchange: () => counters.exchange++,
+    visit: () => counters.visit++,
+    goal: () => counters.goal++,
+  });
+  if (rows.exchanges.length === 0) return 0;
+  const [exchangeIds, visitIds, goalIds] = [
+    await reserveIds('exchange', counters.exchange),
+    await reserveIds('visit', counters.visit),
+    await reserveIds('goal', counters.goal),
+  ];
+  const insert = async (table: string, columns: string, types: string, data: unknown[]) => {
+    for (const batch of chunks(data, ROW_BATCH)) {
+      await sql(`insert into "${table}" (${columns}) select ${columns} from json_to_recordset(?::json) as x(${types})`, [JSON.stringify(batch)]);
+    }
+  };
+  await insert(
+    'exchange',
+    'id, title, description, themes, european_dimension, status, cancel_reason, version, created_at, updated_at',
+    'id int, title text, description text, themes text[], european_dimension text, status text, cancel_reason text, version int, created_at timestamptz, updated_at timestamptz',
+    rows.exchanges.map((e) => ({ ...e, id: exchangeIds[e.id] })),
+  );
+  await insert(
+    'exchange_class',
+    'exchange_id, class_id, school_id, role',
+    'exchange_id int, class_id int, school_id int, role text',
+    rows.exchangeClasses.map((c) => ({ ...c, exchange_id: exchangeIds[c.exchange_id] })),
+  );
+  const visits = rows.visits.map((v) => ({ ...v, id: visitIds[v.id], exchange_id: exchangeIds[v.exchange_id] }));
+  await insert(
+    'visit',
+    'id, exchange_id, host_school_id, starts_on, ends_on, participant_count, accompanying_teacher_count, transport_mode, green_travel, accommodation',
+    'id int, exchange_id int, host_school_id int, starts_on date, ends_on date, participant_count int, accompanying_teacher_count int, transport_mode text, green_travel boolean, accommodation text',
+    visits,
+  );
+  await insert('visit_guest_class', 'visit_id, class_id', 'visit_id int, class_id int', visits.map((v) => ({ visit_id: v.id, class_id: v.guest_class_id })));
+  await insert(
+    'goal',
+    'id, exchange_id, description, indicator, target, evaluation_on',
+    'id int, exchange_id int, description text, indicator text, target text, evaluation_on date',
+    rows.goals.map((g) => ({ ...g, id: goalIds[g.id], exchange_id: exchangeIds[g.exchange_id] })),
+  );
+  await insert('evaluation', 'goal_id, evaluated_on, outcome, notes', 'goal_id int, evaluated_on date, outcome int, notes text', rows.evaluations.map((e) => ({ ...e, goal_id: goalIds[e.goal_id] })));
+  await insert(
+    'budget_line',
+    'exchange_id, category, description, amount_minor, currency, basis',
+    'exchange_id int, category text, description text, amount_minor int, currency text, basis text',
+    rows.budgetLines.map((l) => ({ ...l, exchange_id: exchangeIds[l.exchange_id] })),
+  );
+  await insert(
+    'funding_source',
+    'exchange_id, kind, description, amount_minor, currency, status',
+    'exchange_id int, kind text, description text, amount_minor int, currency text, status text',
+    rows.fundingSources.map((f) => ({ ...f, exchange_id: exchangeIds[f.exchange_id] })),
+  );
+  await insert(
+    'exchange_event',
+    'exchange_id, at, kind, summary, from_status, to_status',
+    'exchange_id int, at timestamptz, kind text, summary text, from_status text, to_status text',
+    rows.events.map((e) => ({ ...e, exchange_id: exchangeIds[e.exchange_id] })),
+  );
+  return rows.exchanges.length;
 }
 
 type ClassShape = { ageMin: number; ageMax: number; grade: string | null; label: (letter: string) => string };
