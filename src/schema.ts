@@ -14,6 +14,7 @@ import { TownResolver } from './modules/town/town.resolver';
 import { TwinLinkResolver } from './modules/twin-link/twin-link.resolver';
 import { exchangeResolvers } from './modules/exchange/exchange.resolver';
 import { budgetResolvers } from './modules/exchange/budget.resolver';
+import { communityResolvers } from './modules/community/community.resolver';
 
 /** Every resolver of the API, listed once. */
 export const resolvers = [
@@ -24,7 +25,7 @@ export const resolvers = [
   PartnerSuggestionResolver,
   TownSimilarityResolver,
   ...exchangeResolvers,
-  ...budgetResolvers,
+  ...budgetResolvers, ...communityResolvers,
   ...authResolvers,
 ] as const;
 
