@@ -4,7 +4,7 @@ import { Migration20261127000003_matching } from './Migration20261127000003_matc
 import { Migration20261127000004_listing_index } from './Migration20261127000004_listing_index';
 import { Migration20261127000005_class_language_arrays } from './Migration20261127000005_class_language_arrays';
 import { Migration20261127000006_exchanges } from './Migration20261127000006_exchanges';
-import { Migration20261127000007_town_network_version } from './Migration20261127000007_town_network_version';
+import { Migration20261127000007_matching_speed } from './Migration20261127000007_matching_speed';
 
 /**
  * Every migration, in order. Listed explicitly so that the compiled server,
@@ -17,5 +17,5 @@ export const migrationsList = [
   { name: 'Migration20261127000004_listing_index', class: Migration20261127000004_listing_index },
   { name: 'Migration20261127000005_class_language_arrays', class: Migration20261127000005_class_language_arrays },
   { name: 'Migration20261127000006_exchanges', class: Migration20261127000006_exchanges },
-  { name: 'Migration20261127000007_town_network_version', class: Migration20261127000007_town_network_version },
+  { name: 'Migration20261127000007_matching_speed', class: Migration20261127000007_matching_speed },
 ];
