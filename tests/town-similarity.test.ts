@@ -1,4 +1,4 @@
-import { SimilarTownsDocument, TownSimilarityDocument, type SimilarTownsQuery } from '../schema/generated/graphql';
+import { CreateTwinLinkDocument, EndTwinLinkDocument, SimilarTownsDocument, TownSimilarityDocument, type SimilarTownsQuery } from '../schema/generated/graphql';
 import { auc } from '../src/cli/eval-twins';
 import type { Orm } from '../src/db';
 import { toGlobalId } from '../src/lib/global-id';
@@ -402,5 +402,29 @@ describe('similarTowns and townSimilarity through the API', () => {
     expect(missing.townSimilarity).toBeNull();
     expectErrorCode(await api.exec(TownSimilarityDocument, { townA: ids.home, townB: ids.home }), 'BAD_USER_INPUT');
     expectErrorCode(await api.exec(TownSimilarityDocument, { townA: 'garbage', townB: ids.home }), 'BAD_USER_INPUT');
+  });
+
+  it('sees a twin link created or ended a moment ago (the network facts kept in memory are versioned)', async () => {
+    const similarity = async () => expectData(await api.exec(TownSimilarityDocument, { townA: ids.home, townB: ids.partner })).townSimilarity!;
+    const reason = (r: Awaited<ReturnType<typeof similarity>>, c: string) => r.reasons.find((x) => x.criterion === c)!;
+    const before = await similarity();
+    expect(reason(before, 'SHARED_PARTNERS').score).toBe(0);
+    expect(reason(before, 'TWINNING_EXPERIENCE').score).toBe(0);
+
+    const created = expectData(await api.admin.exec(CreateTwinLinkDocument, { input: { townAId: ids.partner, townBId: ids.twin } }));
+    expect(created.createTwinLink.userErrors).toEqual([]);
+    const linked = await similarity();
+    // Brückstadt is now twinned with Partnerheim, Amberville's twin: one partner in common, one twin each.
+    expect(reason(linked, 'SHARED_PARTNERS').score).toBe(0.5);
+    expect(reason(linked, 'SHARED_PARTNERS').detail).toContain('Partnerheim');
+    expect(reason(linked, 'TWINNING_EXPERIENCE').score).toBeCloseTo(Math.sqrt((1 / 3) * (1 / 3)), 12);
+
+    const ended = expectData(
+      await api.admin.exec(EndTwinLinkDocument, { input: { id: created.createTwinLink.twinLink!.id, endedOn: '2026-01-01' } }),
+    );
+    expect(ended.endTwinLink.userErrors).toEqual([]);
+    const after = await similarity();
+    expect(reason(after, 'SHARED_PARTNERS').score).toBe(0);
+    expect(after.score).toBeCloseTo(before.score, 12);
   });
 });

@@ -4,19 +4,9 @@ import { filterCountry } from '../common/filters';
 import { pageRequest, type ConnectionResult, type PageArgs } from '../common/pagination';
 import { Town } from '../town/town.entity';
 import { TwinLinkStatus } from '../twin-link/twin-link.entity';
-import {
-  countryTownPairs,
-  linkDensity,
-  reachKm,
-  scoreTownPair,
-  SIMILARITY_CONSTANTS as K,
-  TOWN_SIMILARITY_WEIGHTS as W,
-  type LanguageShare,
-  type TownFacts,
-  type TownSimilarityReason,
-} from './town-similarity';
+import { reachKm, SIMILARITY_CONSTANTS as K, TOWN_SIMILARITY_WEIGHTS as W, type TownFacts, type TownSimilarityReason } from './town-similarity';
+import { NETWORK_VERSION_SQL, townNetwork, type TownNetwork } from './town-network';
 import { placeholders } from '../../lib/sql';
-import { groupBy } from '../../lib/group-by';
 
 /** Conditions on the towns `similarTowns` may suggest (the GraphQL input has the same fields). */
 export type SimilarTownsFilterValues = {
@@ -48,8 +38,6 @@ export const CANDIDATES = { byFit: 300, byExperience: 150, byNetwork: 100 } as c
 
 const OPEN = `e.status <> '${TwinLinkStatus.ENDED}'`;
 
-/** Towns per country by database connection, with the highest town id it was counted at. */
-const TOWNS_BY_COUNTRY = new WeakMap<object, { version: number; counts: Record<string, number> }>();
 const EARTH_KM = 6371;
 const MAX_DISTANCE_KM = 20_100;
 
@@ -61,23 +49,10 @@ type TownRow = Record<string, unknown> & {
   latitude: number;
   longitude: number;
 };
-type AnchorRow = TownRow & { __twins: number };
-type CandidateRow = TownRow & { __twins: number; __shared: number; __shared_names: unknown; __is_twin: boolean };
+type VersionedRow = TownRow & { __network_version: string };
 
-type Context = {
-  towns: number;
-  links: number;
-  townsByCountry: Record<string, number>;
-  /** Twin-link ends from the anchor's country to each country (domestic links counted twice). */
-  linksByCountry: Record<string, number>;
-  languages: Map<string, LanguageShare[]>;
-};
-
-function json<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
-}
-
-function facts(row: TownRow): TownFacts {
+/** What scoring needs of a town row (the rest of the row is the Town entity). */
+export function facts(row: TownRow): TownFacts {
   return {
     id: Number(row.id),
     name: row.name,
@@ -270,9 +245,10 @@ function decodeCursor(cursor: string, townId: number): number {
 }
 
 /**
- * Town similarity against the database: loads the facts of the towns and of
- * the twin-link network in a fixed number of statements (three for
- * `similarTowns`, whatever the page size), then scores in TypeScript.
+ * Town similarity against the database: the towns' own facts come from SQL,
+ * the network facts (twin links, country ties, languages) from the in-memory
+ * TownNetwork, reloaded only when its version changes. Scoring happens in
+ * TypeScript (town-similarity.ts).
  */
 export class TownSimilarityService {
   constructor(private readonly em: EntityManager) {}
@@ -281,103 +257,22 @@ export class TownSimilarityService {
     return this.em.getConnection().execute<T[]>(sql, params, 'all', this.em.getTransactionContext());
   }
 
-  /** The anchor town with its number of open twin links; null if there is none. */
-  private async anchor(townId: number): Promise<AnchorRow | null> {
-    const [row] = await this.sql<AnchorRow>(
-      `select t.*, (select count(*) from twin_edge e where e.town_id = t.id and ${OPEN})::int as "__twins" from town t where t.id = ?`,
-      [townId],
-    );
+  /** The anchor town with the network version; null if there is none. */
+  private async anchor(townId: number): Promise<VersionedRow | null> {
+    const [row] = await this.sql<VersionedRow>(`select t.*, ${NETWORK_VERSION_SQL} as "__network_version" from town t where t.id = ?`, [townId]);
     return row ?? null;
   }
 
-  /** Candidate rows with their network facts relative to the anchor; `source` is SQL yielding candidate ids. */
-  private candidates(a: TownFacts, source: { sql: string; params: unknown[] }) {
-    return this.sql<CandidateRow>(
-      `with a_twins as (select e.other_town_id as id from twin_edge e where e.town_id = ? and ${OPEN}),
-            cand as (${source.sql})
-       select t.*,
-              (select count(*) from twin_edge e where e.town_id = t.id and ${OPEN} and e.other_town_id <> ?)::int as "__twins",
-              (select count(*) from twin_edge e where e.town_id = t.id and ${OPEN} and e.other_town_id in (select id from a_twins))::int as "__shared",
-              (select coalesce(json_agg(x.name), '[]') from (
-                 select o.name from twin_edge e join town o on o.id = e.other_town_id
-                  where e.town_id = t.id and ${OPEN} and e.other_town_id in (select id from a_twins)
-                  order by o.population desc, o.id limit 3) x)::text as "__shared_names",
-              t.id in (select id from a_twins) as "__is_twin"
-         from town t
-        where t.id = any(array(select id from cand))`,
-      [a.id, ...source.params, a.id],
-    );
+  private network(row: VersionedRow): Promise<TownNetwork> {
+    return townNetwork(this.em, String(row.__network_version));
   }
 
-  /**
-   * Country sizes, link counts and languages the scores need, in one
-   * statement. Towns per country (a scan of every town) is cached per
-   * database and recomputed when a town is added: towns are only ever
-   * inserted or updated by the importer, never moved between countries.
-   */
-  private async context(a: TownFacts, countries: readonly string[]): Promise<Context> {
-    const all = [...new Set([a.country, ...countries])];
-    const inList = placeholders(all);
-    const [row] = await this.sql<{ links: number; town_version: number | null; links_by_country: unknown; languages: unknown }>(
-      `select (select count(*) from twin_link e where ${OPEN})::int as "links",
-              (select max(id) from town)::int as "town_version",
-              (select coalesce(json_object_agg(y.c, y.n), '{}') from (
-                 select trim(o.country) as c, count(*)::int as n
-                   from town t join twin_edge e on e.town_id = t.id join town o on o.id = e.other_town_id
-                  where t.country = ? and ${OPEN} group by 1) y)::text as "links_by_country",
-              (select coalesce(json_agg(json_build_array(trim(l.country), l.language, l.population_percent)), '[]')
-                 from country_language l where l.country in (${inList}))::text as "languages"`,
-      [a.country, ...all],
-    );
-    const languages = groupBy(
-      json<[string, string, number][]>(row!.languages),
-      ([country]) => country,
-      ([, language, percent]): LanguageShare => ({ language, share: Number(percent) / 100 }),
-    );
-    const townsByCountry = await this.townsByCountry(Number(row!.town_version ?? 0));
-    return {
-      towns: Object.values(townsByCountry).reduce((sum, n) => sum + Number(n), 0),
-      links: Number(row!.links),
-      townsByCountry,
-      linksByCountry: json(row!.links_by_country),
-      languages,
-    };
-  }
-
-  private async townsByCountry(version: number): Promise<Record<string, number>> {
-    const key = this.em.getConnection();
-    const cached = TOWNS_BY_COUNTRY.get(key);
-    if (cached && cached.version === version) return cached.counts;
-    const rows = await this.sql<{ c: string; n: number }>('select t.country as c, count(*)::int as n from town t group by t.country');
-    const counts = Object.fromEntries(rows.map((r) => [String(r.c).trim(), Number(r.n)]));
-    TOWNS_BY_COUNTRY.set(key, { version, counts });
-    return counts;
-  }
-
-  private score(anchor: AnchorRow, rows: CandidateRow[], ctx: Context): TownSimilarityResult[] {
+  private score(anchor: TownRow, rows: TownRow[], network: TownNetwork): TownSimilarityResult[] {
     const a = facts(anchor);
-    const density = linkDensity(ctx.links, ctx.towns);
     return rows.map((row) => {
-      const b = facts(row);
-      const twinned = Boolean(row.__is_twin);
-      const own = twinned ? 1 : 0;
-      const same = a.country === b.country;
-      const ends = ctx.linksByCountry[b.country] ?? 0;
-      const result = scoreTownPair(a, b, {
-        languagesA: ctx.languages.get(a.country) ?? [],
-        languagesB: ctx.languages.get(b.country) ?? [],
-        network: {
-          twinsA: Number(anchor.__twins) - own,
-          twinsB: Number(row.__twins),
-          sharedPartners: Number(row.__shared),
-          sharedPartnerNames: json<string[]>(row.__shared_names),
-          countryLinks: Math.max(0, (same ? ends / 2 : ends) - own),
-          countryTownPairs: countryTownPairs(ctx.townsByCountry[a.country] ?? 0, ctx.townsByCountry[b.country] ?? 0, same),
-          linkDensity: density,
-        },
-      });
-      const { __twins: _t, __shared: _s, __shared_names: _n, __is_twin: _i, ...data } = row;
-      return { town: this.em.map(Town, data), score: result.score, reasons: result.reasons, twinned };
+      const { score, reasons, twinned } = network.score(a, facts(row));
+      const { __network_version: _v, ...data } = row as VersionedRow;
+      return { town: this.em.map(Town, data), score, reasons, twinned };
     });
   }
 
@@ -415,9 +310,11 @@ export class TownSimilarityService {
               order by ${fit.sql} desc, t.id limit ${CANDIDATES.byNetwork})`,
       params: [...where.params, ...band.params, ...fit.params, ...where.params, ...fit.params, a.id, ...where.params, ...fit.params],
     };
-    const rows = await this.candidates(a, source);
-    const ctx = await this.context(a, rows.map((r) => String(r.country).trim()));
-    const ranked = this.score(anchor, rows, ctx).sort((x, y) => y.score - x.score || x.town.id - y.town.id);
+    const [rows, network] = await Promise.all([
+      this.sql<TownRow>(`with cand as (${source.sql}) select t.* from town t where t.id = any(array(select id from cand))`, source.params),
+      this.network(anchor),
+    ]);
+    const ranked = this.score(anchor, rows, network).sort((x, y) => y.score - x.score || x.town.id - y.town.id);
 
     // The window between the cursors, then `first` from its start or `last` from its end.
     const lo = after != null ? after + 1 : 0;
@@ -439,21 +336,22 @@ export class TownSimilarityService {
   }
 
   /**
-   * Scores other towns against one town (for partner suggestions and
-   * `townSimilarity`), in three statements whatever their number. Towns that
+   * Scores other towns against one town (`townSimilarity`), in one statement
+   * whatever their number (two when the network facts changed). Towns that
    * do not exist are left out; the map is keyed by town id.
    */
   async scoreTowns(townId: number, otherIds: readonly number[]): Promise<Map<number, TownSimilarityResult>> {
     const ids = [...new Set(otherIds)].filter((id) => id !== townId);
     const out = new Map<number, TownSimilarityResult>();
     if (ids.length === 0) return out;
-    const anchor = await this.anchor(townId);
-    if (!anchor) return out;
-    const a = facts(anchor);
-    const rows = await this.candidates(a, { sql: `select id from town where id in (${placeholders(ids)})`, params: ids });
-    if (rows.length === 0) return out;
-    const ctx = await this.context(a, rows.map((r) => String(r.country).trim()));
-    for (const result of this.score(anchor, rows, ctx)) out.set(result.town.id, result);
+    const rows = await this.sql<VersionedRow>(
+      `select t.*, ${NETWORK_VERSION_SQL} as "__network_version" from town t where t.id in (${placeholders([townId, ...ids])})`,
+      [townId, ...ids],
+    );
+    const anchor = rows.find((r) => Number(r.id) === townId);
+    const others = rows.filter((r) => r !== anchor);
+    if (!anchor || others.length === 0) return out;
+    for (const result of this.score(anchor, others, await this.network(anchor))) out.set(result.town.id, result);
     return out;
   }
 
