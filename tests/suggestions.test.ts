@@ -158,6 +158,19 @@ describe('partner suggestions', () => {
     expect(expectData(await api.admin.exec(PartnerSuggestionsDocument, { classId: toGlobalId('SchoolClass', 999999) })).partnerSuggestions).toBeNull();
   });
 
+  it('runs the same few SQL statements whatever the page size', async () => {
+    await suggest();
+    const counts: number[] = [];
+    for (const first of [1, 3, 20]) {
+      api.sql.reset();
+      expectData(await api.admin.exec(PartnerSuggestionsDocument, { classId: ids.me!, first }));
+      counts.push(api.sql.count);
+    }
+    expect(new Set(counts).size).toBe(1);
+    // The caller's token, the class, the candidates with all they are scored on, the page's classes.
+    expect(counts[0]).toBeLessThanOrEqual(4);
+  });
+
   it('drops classes in an open pairing with it, and those that declined it', async () => {
     const { token, userId } = await createUserWithToken(api.orm, 'Teacher of ME');
     await api.orm.em.getConnection().execute('insert into class_teacher (user_id, class_id) values (?, ?)', [userId, fromGlobalId(ids.me!)!.id]);

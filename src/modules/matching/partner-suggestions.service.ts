@@ -5,47 +5,83 @@ import { haversineKm } from '../../lib/text';
 import type { Viewer } from '../auth/viewer';
 import { filterCountry, filterId } from '../common/filters';
 import { pageRequest, type PageArgs } from '../common/pagination';
-import { toIsoDate } from '../common/scalars';
-import { AvailabilityWindow, ClassLanguage, SchoolClass } from '../school-class/school-class.entity';
+import { SchoolClass, type ClassLanguage } from '../school-class/school-class.entity';
 import { languagesOf } from '../language-pairing/language-pairing.service';
 import { normaliseWeights, scorePartner, type ClassProfile, type PartnerWeights, type Reason } from './partner-score';
 import type { PartnerSuggestionFilter, PartnerWeightsInput } from './partner-suggestions.inputs';
-import { TownSimilarityService, type TownSimilarityResult } from './town-similarity.service';
+import { NETWORK_VERSION_SQL, townNetwork } from './town-network';
+import type { TownFacts, TownSimilarityScore } from './town-similarity';
 import { placeholders } from '../../lib/sql';
-import { groupBy } from '../../lib/group-by';
 
 /** How many candidates SQL hands to the scorer: the best by a cheap pre-score. */
 export const CANDIDATE_LIMIT = 300;
 
 export type PartnerSuggestionResult = { schoolClass: SchoolClass; score: number; reasons: Reason[] };
 
-type CandidateRow = Record<string, unknown> & {
+/** A class's languages and availability windows as the SQL below returns them (json arrays). */
+type ClassFacts = {
   id: number;
-  town_id: number;
-  is_twin: boolean;
-  latitude: number;
-  longitude: number;
-  country: string;
+  age_min: number;
+  age_max: number;
+  pupil_count: number;
+  themes: string[];
+  subjects: string[];
+  /** updated_at in epoch milliseconds (drivers differ on timestamps, never on numbers). */
+  updated_ms: number;
+  languages: unknown;
+  windows: unknown;
 };
 
-function profile(c: SchoolClass, langs: ClassLanguage[], windows: AvailabilityWindow[]): ClassProfile {
+/** The class's own columns profile() reads. */
+const PROFILE_OWN = (c: string) => `${c}.id, ${c}.age_min, ${c}.age_max, ${c}.pupil_count, ${c}.themes, ${c}.subjects`;
+
+type TownColumns = { town_id: number; town_name: string; country: string; population: number; latitude: number; longitude: number };
+
+type CandidateRow = ClassFacts & TownColumns & { is_twin: boolean; received: number; answered: number; accepted: number };
+
+/** SQL columns (for a class alias c) that profile() reads besides the class's own columns. */
+const PROFILE_EXTRAS = (c: string) => `(extract(epoch from ${c}.updated_at) * 1000)::float8 as updated_ms,
+  (select coalesce(json_agg(json_build_array(l.language, l.role, l.level)), '[]') from class_language l where l.class_id = ${c}.id)::text as languages,
+  (select coalesce(json_agg(json_build_array(w.starts_on, w.ends_on)), '[]') from availability_window w where w.class_id = ${c}.id)::text as windows`;
+
+/** SQL columns (for a town alias t) that townFacts() reads. */
+const TOWN_COLUMNS = (t: string) =>
+  `${t}.id as town_id, ${t}.name as town_name, trim(${t}.country) as country, ${t}.population, ${t}.latitude, ${t}.longitude`;
+
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function profile(row: ClassFacts): ClassProfile {
+  const langs = json<[string, string, string | null][]>(row.languages).map(([language, role, level]) => ({ language, role, level }) as ClassLanguage);
   const { offers, learns } = languagesOf(langs);
   return {
-    id: c.id,
-    ageMin: c.ageMin,
-    ageMax: c.ageMax,
-    pupilCount: c.pupilCount,
-    themes: c.themes,
-    subjects: c.subjects,
+    id: Number(row.id),
+    ageMin: Number(row.age_min),
+    ageMax: Number(row.age_max),
+    pupilCount: Number(row.pupil_count),
+    themes: row.themes,
+    subjects: row.subjects,
     offers,
     learns,
-    windows: windows.map((w) => ({ startsOn: toIsoDate(w.startsOn), endsOn: toIsoDate(w.endsOn) })),
-    updatedAt: c.updatedAt,
+    windows: json<[string, string][]>(row.windows).map(([startsOn, endsOn]) => ({ startsOn, endsOn })),
+    updatedAt: new Date(Number(row.updated_ms)),
+  };
+}
+
+function townFacts(row: TownColumns): TownFacts {
+  return {
+    id: Number(row.town_id),
+    name: row.town_name,
+    country: row.country,
+    population: Number(row.population),
+    latitude: Number(row.latitude),
+    longitude: Number(row.longitude),
   };
 }
 
 /** Town similarity as a partner criterion: the towns' score, with its strongest reason as the detail. */
-function townScore(result: TownSimilarityResult | undefined, sameTown: boolean): { score: number; detail: string } {
+function townScore(result: TownSimilarityScore | undefined, sameTown: boolean): { score: number; detail: string } {
   if (sameTown) return { score: 0, detail: 'Same town' };
   if (!result) return { score: 0, detail: 'Town unknown' };
   const best = [...result.reasons].sort((x, y) => y.weight * y.score - x.weight * x.score)[0];
@@ -70,8 +106,11 @@ export class PartnerSuggestionService {
 
   /**
    * Candidates come from SQL (language, age, listing, country, distance and
-   * exclusions, using the class_language and town indexes), at most
-   * CANDIDATE_LIMIT of them; scoring and ranking happen here.
+   * exclusions), at most CANDIDATE_LIMIT of them, each with everything
+   * scoring needs; scoring and ranking happen here, town similarity against
+   * the in-memory TownNetwork. Three statements: the class, the candidates,
+   * and the classes of the page asked for (a fourth loads the network facts
+   * when they changed since the last call).
    */
   async suggest(classGlobalId: string, args: PageArgs, filter: PartnerSuggestionFilter | null | undefined, weightsInput: PartnerWeightsInput | null | undefined) {
     const page = pageRequest(args);
@@ -85,18 +124,20 @@ export class PartnerSuggestionService {
     const classId = filterId(classGlobalId, 'SchoolClass', 'classId');
     const em = this.em;
     const conn = em.getConnection();
-    // The class, its languages, availability and town in one round trip.
-    const [me, meLangs, meWindows, [myTown]] = await Promise.all([
-      em.findOne(SchoolClass, { id: classId }),
-      em.find(ClassLanguage, { classId }),
-      em.find(AvailabilityWindow, { classId }),
-      conn.execute<{ id: number; latitude: number; longitude: number; country: string }[]>(
-        'select t.id, t.latitude, t.longitude, t.country from school_class c join school s on s.id = c.school_id join town t on t.id = s.town_id where c.id = ?',
-        [classId],
-      ),
-    ]);
-    if (!me || !this.viewer.canSeeClass(me)) return null;
-    const mine = profile(me, meLangs, meWindows);
+    // The class with its languages, availability, town and the network version, in one round trip.
+    const [meRow] = await conn.execute<(ClassFacts & TownColumns & { network_version: string })[]>(
+      `select c.*, ${PROFILE_EXTRAS('c')}, ${TOWN_COLUMNS('t')}, ${NETWORK_VERSION_SQL} as network_version
+         from school_class c join school s on s.id = c.school_id join town t on t.id = s.town_id
+        where c.id = ?`,
+      [classId],
+    );
+    if (!meRow) return null;
+    const { updated_ms: _u, languages: _l, windows: _w, network_version, town_id: _t, town_name: _n, country: _c, population: _p, latitude: _la, longitude: _lo, ...classData } = meRow;
+    const me = em.map(SchoolClass, classData as Record<string, unknown>);
+    if (!this.viewer.canSeeClass(me)) return null;
+    const start = page.after ? decodeOffset(page.after) + 1 : 0;
+    const mine = profile(meRow);
+    const myTown = townFacts(meRow);
     const only = filter?.languages?.length ? new Set(filter.languages.map((l, i) => {
       if (!isLanguageCode(l)) throw new BadUserInputError(`filter.languages[${i}] is not an ISO 639-1 code.`, { argument: 'filter.languages' });
       return l;
@@ -106,26 +147,31 @@ export class PartnerSuggestionService {
 
     const where: string[] = [];
     const params: unknown[] = [];
+    let needsTown = false;
     if (filter?.countries?.length) {
+      needsTown = true;
       where.push(`t.country in (${placeholders(filter.countries)})`);
       params.push(...filter.countries.map((c) => filterCountry(c, 'filter.countries')));
     }
     if (filter?.excludeCountries?.length) {
+      needsTown = true;
       where.push(`t.country not in (${placeholders(filter.excludeCountries)})`);
       params.push(...filter.excludeCountries.map((c) => filterCountry(c, 'filter.excludeCountries')));
     }
-    const distance = `2 * 6371 * asin(least(1, sqrt(power(sin(radians(t.latitude - ${Number(myTown!.latitude)}) / 2), 2)
-      + cos(radians(${Number(myTown!.latitude)})) * cos(radians(t.latitude)) * power(sin(radians(t.longitude - ${Number(myTown!.longitude)}) / 2), 2))))`;
+    const distance = `2 * 6371 * asin(least(1, sqrt(power(sin(radians(t.latitude - ${myTown.latitude}) / 2), 2)
+      + cos(radians(${myTown.latitude})) * cos(radians(t.latitude)) * power(sin(radians(t.longitude - ${myTown.longitude}) / 2), 2))))`;
     if (filter?.minDistanceKm != null) {
+      needsTown = true;
       where.push(`${distance} >= ?`);
       params.push(filter.minDistanceKm);
     }
     if (filter?.maxDistanceKm != null) {
       if (!(filter.maxDistanceKm > 0)) throw new BadUserInputError('filter.maxDistanceKm must be above 0.', { argument: 'filter.maxDistanceKm' });
+      needsTown = true;
       where.push(`${distance} <= ?`);
       params.push(filter.maxDistanceKm);
     }
-    if (filter?.twinTownsOnly) where.push('s.town_id in (select town_id from my_twins)');
+    if (filter?.twinTownsOnly) where.push('c.school_id in (select id from twin_schools)');
     if (filter?.modes?.length) {
       where.push('c.pairing_modes && ?::text[]');
       params.push(`{${filter.modes.join(',')}}`);
@@ -133,117 +179,141 @@ export class PartnerSuggestionService {
 
     // Three cheap, bounded ways in, then the exact order on at most 3 × CANDIDATE_LIMIT rows:
     // full tandems (learn what I teach AND teach what I learn), classes in my twin towns, and
-    // the most recently updated matches. Each walks the listing index with a row filter on the
-    // class's language arrays (kept by triggers) and stops once it has enough.
+    // the most recently updated matches. The planner takes each either from the GIN index on
+    // the class's language arrays (kept by triggers) when matches are few, or by walking the
+    // listing index, newest first, until it has enough. The third is skipped when the tandems
+    // fill the list: its rows are then older tandems or one-way matches, which all rank below
+    // those (older tandems in twin towns come from the second). Only the chosen rows are
+    // joined to their town, languages, availability and proposal history.
     const offersLit = `{${offers.join(',')}}`;
     const learnsLit = `{${learns.join(',')}}`;
     const langMatch = '(b.learns && ?::text[] or b.offers && ?::text[])';
-    const rows = await conn.execute<CandidateRow[]>(
-      `with my_twins as (select other_town_id as town_id from twin_edge where town_id = ? and status <> 'ENDED'),
+    const N = CANDIDATE_LIMIT;
+    const candidatesSql = `
+      with my_twins as (select other_town_id as town_id from twin_edge where town_id = ? and status <> 'ENDED'),
+       twin_schools as (select s.id from school s where s.town_id in (select town_id from my_twins)),
+       -- Classes in an open pairing with mine, and those that declined mine in the last year.
+       paired as (
+         select p.class_b_id as class_id from language_pairing p
+          where p.class_a_id = ? and (p.status in ('PROPOSED', 'ACCEPTED', 'ACTIVE') or (p.status = 'DECLINED' and p.responded_at > now() - interval '1 year'))
+         union all
+         select p.class_a_id from language_pairing p where p.class_b_id = ? and p.status in ('PROPOSED', 'ACCEPTED', 'ACTIVE')
+       ),
        base as not materialized (
-         select c.*, s.town_id, t.latitude, t.longitude, t.country, (s.town_id in (select town_id from my_twins)) as is_twin
+         select c.id, c.school_id, c.updated_at, c.learns, c.offers
            from school_class c
-           join school s on s.id = c.school_id
-           join town t on t.id = s.town_id
+           ${needsTown ? 'join school s on s.id = c.school_id join town t on t.id = s.town_id' : ''}
           where c.school_id <> ?
             and c.looking_for_partners and (c.listing_expires_at is null or c.listing_expires_at > now())
             and c.age_min <= ? and c.age_max >= ?
-            and not exists (select 1 from language_pairing p
-                             where ((p.class_a_id = ? and p.class_b_id = c.id) or (p.class_b_id = ? and p.class_a_id = c.id))
-                               and (p.status in ('PROPOSED', 'ACCEPTED', 'ACTIVE')
-                                    or (p.status = 'DECLINED' and p.class_b_id = c.id and p.responded_at > now() - interval '1 year')))
+            and c.id <> all(array(select class_id from paired))
             ${where.map((w) => `and ${w}`).join(' ')}
        ),
+       tandems as (
+         select b.id from base b where b.learns && ?::text[] and b.offers && ?::text[]
+          order by b.updated_at desc, b.id limit ${N}
+       ),
        picked as (
-         (select b.id from base b where b.learns && ?::text[] and b.offers && ?::text[]
-           order by b.updated_at desc, b.id limit ${CANDIDATE_LIMIT})
+         select id from tandems
          union
-         (select b.id from base b where b.school_id in (select s.id from school s join my_twins mt on mt.town_id = s.town_id) and ${langMatch}
-           order by b.updated_at desc, b.id limit ${CANDIDATE_LIMIT})
+         (select b.id from base b where b.school_id in (select id from twin_schools) and ${langMatch}
+           order by b.updated_at desc, b.id limit ${N})
          union
-         (select b.id from base b where ${langMatch} order by b.updated_at desc, b.id limit ${CANDIDATE_LIMIT})
+         (select b.id from base b where ${langMatch}
+           order by b.updated_at desc, b.id limit case when (select count(*) from tandems) < ${N} then ${N} else 0 end)
+       ),
+       chosen as (
+         select ${PROFILE_OWN('c')}, c.updated_at, c.school_id, (c.school_id in (select id from twin_schools)) as is_twin
+           from school_class c
+          where c.id = any(array(select id from picked))
+          order by (c.learns && ?::text[])::int + (c.offers && ?::text[])::int desc, is_twin desc, c.updated_at desc, c.id
+          limit ${N}
        )
-       select b.* from base b
-        where b.id in (select id from picked)
-        order by (b.learns && ?::text[])::int + (b.offers && ?::text[])::int desc, b.is_twin desc, b.updated_at desc, b.id
-        limit ${CANDIDATE_LIMIT}`,
-      [
-        myTown!.id,
-        me.schoolId,
-        mine.ageMax + 2,
-        mine.ageMin - 2,
-        classId,
-        classId,
-        ...params,
-        offersLit,
-        learnsLit,
-        offersLit,
-        learnsLit,
-        offersLit,
-        learnsLit,
-        offersLit,
-        learnsLit,
-      ],
-    );
-    const ids = rows.map((r) => r.id);
-    if (ids.length === 0) return this.page([], page);
-
-    const [langs, windows, history, towns] = await Promise.all([
-      em.find(ClassLanguage, { classId: { $in: ids } }),
-      em.find(AvailabilityWindow, { classId: { $in: ids } }),
-      conn.execute<{ class_id: number; received: number; answered: number; accepted: number }[]>(
-        `select class_b_id as class_id, count(*)::int as received,
-                count(*) filter (where status <> 'PROPOSED')::int as answered,
-                count(*) filter (where status in ('ACCEPTED', 'ACTIVE', 'ENDED'))::int as accepted
-           from language_pairing
-          where class_b_id in (${placeholders(ids)}) and (status <> 'PROPOSED' or created_at < now() - interval '14 days')
-          group by class_b_id`,
-        ids,
-      ),
-      new TownSimilarityService(em).scoreTowns(myTown!.id, rows.map((r) => Number(r.town_id))),
+       -- Lateral joins: a few hundred index lookups, never a scan of all towns.
+       select x.id, x.age_min, x.age_max, x.pupil_count, x.themes, x.subjects, ${PROFILE_EXTRAS('x')}, t.*, x.is_twin, h.*
+         from chosen x
+         cross join lateral (select ${TOWN_COLUMNS('t')} from school s join town t on t.id = s.town_id where s.id = x.school_id) t
+         -- How the candidate answers proposals (RELIABILITY): those answered or older than 14 days.
+         cross join lateral (
+           select count(*)::int as received,
+                  count(*) filter (where p.status <> 'PROPOSED')::int as answered,
+                  count(*) filter (where p.status in ('ACCEPTED', 'ACTIVE', 'ENDED'))::int as accepted
+             from language_pairing p
+            where p.class_b_id = x.id and (p.status <> 'PROPOSED' or p.created_at < now() - interval '14 days')
+         ) h`;
+    const candidateParams = [
+      myTown.id,
+      classId,
+      classId,
+      me.schoolId,
+      mine.ageMax + 2,
+      mine.ageMin - 2,
+      ...params,
+      offersLit,
+      learnsLit,
+      offersLit,
+      learnsLit,
+      offersLit,
+      learnsLit,
+      offersLit,
+      learnsLit,
+    ];
+    // The network facts load (only when they changed) while the candidates are looked for.
+    const [rows, network] = await Promise.all([
+      conn.execute<CandidateRow[]>(candidatesSql, candidateParams),
+      townNetwork(em, String(network_version)),
     ]);
-    const langsBy = groupBy(langs, (l) => l.classId);
-    const windowsBy = groupBy(windows, (w) => w.classId);
-    const historyBy = new Map(history.map((h) => [Number(h.class_id), h]));
+    if (rows.length === 0) return this.page([], start, page.limit);
+
+    const towns = new Map<number, TownSimilarityScore>();
     const now = new Date();
-    const results: PartnerSuggestionResult[] = rows.map((row) => {
-      const { town_id, latitude, longitude, country, is_twin, ...data } = row;
-      const candidate = em.map(SchoolClass, data) as SchoolClass;
-      const town = townScore(towns.get(Number(town_id)), Number(town_id) === myTown!.id);
-      const km = Math.round(haversineKm(myTown!.latitude, myTown!.longitude, Number(latitude), Number(longitude)));
-      const h = historyBy.get(candidate.id);
+    const scored = rows.map((row) => {
+      const town = townFacts(row);
+      let similarity = towns.get(town.id);
+      if (!similarity && town.id !== myTown.id) towns.set(town.id, (similarity = network.score(myTown, town)));
+      const t = townScore(similarity, town.id === myTown.id);
+      const km = Math.round(haversineKm(myTown.latitude, myTown.longitude, town.latitude, town.longitude));
       const { score, reasons } = scorePartner(
         mine,
-        profile(candidate, langsBy.get(candidate.id) ?? [], windowsBy.get(candidate.id) ?? []),
+        profile(row),
         {
-          townScore: town.score,
-          townDetail: `${town.detail} (${km} km${country !== myTown!.country ? ', across a border' : ''})`,
-          isTwin: Boolean(is_twin),
-          history: { received: h?.received ?? 0, answered: h?.answered ?? 0, accepted: h?.accepted ?? 0 },
+          townScore: t.score,
+          townDetail: `${t.detail} (${km} km${town.country !== myTown.country ? ', across a border' : ''})`,
+          isTwin: Boolean(row.is_twin),
+          history: { received: Number(row.received), answered: Number(row.answered), accepted: Number(row.accepted) },
           languages: only,
           now,
         },
         weights,
       );
-      return { schoolClass: candidate, score, reasons };
+      return { id: Number(row.id), score, reasons };
     });
-    results.sort((x, y) => y.score - x.score || x.schoolClass.id - y.schoolClass.id);
-    return this.page(results, page);
+    scored.sort((x, y) => y.score - x.score || x.id - y.id);
+
+    // Entities only for the page asked for.
+    const slice = scored.slice(start, start + page.limit);
+    const classes = slice.length ? await em.find(SchoolClass, { id: { $in: slice.map((r) => r.id) } }) : [];
+    const byId = new Map(classes.map((c) => [c.id, c]));
+    const results: PartnerSuggestionResult[] = [];
+    for (const r of slice) {
+      const schoolClass = byId.get(r.id);
+      if (schoolClass) results.push({ schoolClass, score: r.score, reasons: r.reasons });
+    }
+    return this.page(results, start, page.limit, scored.length);
   }
 
-  private page(results: PartnerSuggestionResult[], page: ReturnType<typeof pageRequest>) {
-    const start = page.after ? decodeOffset(page.after) + 1 : 0;
-    const slice = results.slice(start, start + page.limit);
-    const edges = slice.map((node, i) => ({ cursor: encodeOffset(start + i), node }));
+  /** A page of `results` that starts at position `start` of `total` ranked suggestions. */
+  private page(results: PartnerSuggestionResult[], start: number, limit: number, total = 0) {
+    const edges = results.map((node, i) => ({ cursor: encodeOffset(start + i), node }));
     return {
       edges,
       pageInfo: {
-        hasNextPage: start + page.limit < results.length,
+        hasNextPage: start + limit < total,
         hasPreviousPage: start > 0,
         startCursor: edges[0]?.cursor ?? null,
         endCursor: edges[edges.length - 1]?.cursor ?? null,
       },
-      totalCount: Promise.resolve(results.length),
+      totalCount: Promise.resolve(total),
     };
   }
 }
