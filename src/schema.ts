@@ -15,6 +15,8 @@ import { TwinLinkResolver } from './modules/twin-link/twin-link.resolver';
 import { exchangeResolvers } from './modules/exchange/exchange.resolver';
 import { budgetResolvers } from './modules/exchange/budget.resolver';
 import { communityResolvers } from './modules/community/community.resolver';
+import { TwinLinkHealthResolver } from './modules/twin-link/twin-link-health';
+import { TownExchangeStatsResolver } from './modules/town/town-exchange-stats';
 
 /** Every resolver of the API, listed once. */
 export const resolvers = [
@@ -25,7 +27,7 @@ export const resolvers = [
   PartnerSuggestionResolver,
   TownSimilarityResolver,
   ...exchangeResolvers,
-  ...budgetResolvers, ...communityResolvers,
+  ...budgetResolvers, ...communityResolvers, TwinLinkHealthResolver, TownExchangeStatsResolver,
   ...authResolvers,
 ] as const;
 
