@@ -5,6 +5,7 @@ import {
   ExchangeBudgetDocument,
   ExchangeErasmusEstimateDocument,
   ExchangesBudgetsDocument,
+  ExchangeMoneyDetailDocument,
   RemoveBudgetLineDocument,
   RemoveFundingSourceDocument,
   UpdateBudgetLineDocument,
@@ -190,6 +191,36 @@ describe('totals', () => {
     });
     expect(byId.get(main.id)!.participantCount).toBe(42);
     expect(byId.get(main.id)!.totals.map((t) => t.currency)).toEqual(['DKK', 'EUR', 'PLN', 'SEK']);
+  });
+  it('reads the money of an exchange in as many statements however many visits, lines and sources it has', async () => {
+    // Two exchanges of the same shape (guests never from a host school), one small, one larger.
+    const small = await createExchange(api.admin, 'Small', cls.stockholm!.id, [cls.krakow!.id]);
+    await addVisit(api.admin, small, {
+      hostSchoolId: school.krakow!.id, guestClassIds: [cls.stockholm!.id], startsOn: daysFromToday(300), endsOn: daysFromToday(302),
+      participantCount: 5, accompanyingTeacherCount: 1, transportMode: 'BUS',
+    });
+    await addLine(api.admin.token, { category: 'TRAVEL', description: 'Coach', amountMinor: 50_000, currency: 'EUR' }, small);
+    const large = await createExchange(api.admin, 'Large', cls.stockholm!.id, [cls.uppsala!.id, cls.krakow!.id, cls.paris!.id]);
+    for (const [host, guest, start] of [['krakow', 'stockholm', 310], ['paris', 'uppsala', 320], ['paris', 'stockholm', 330]] as const) {
+      await addVisit(api.admin, large, {
+        hostSchoolId: school[host]!.id, guestClassIds: [cls[guest]!.id], startsOn: daysFromToday(start), endsOn: daysFromToday(start + 2),
+        participantCount: 5, accompanyingTeacherCount: 1, transportMode: 'TRAIN',
+      });
+    }
+    for (const currency of ['EUR', 'SEK', 'PLN', 'EUR']) {
+      await addLine(api.admin.token, { category: 'ACTIVITIES', description: 'Tickets', amountMinor: 10_000, currency, basis: 'PER_PARTICIPANT' }, large);
+      await addFunding(api.admin.token, { kind: 'MUNICIPALITY', amountMinor: 5_000, currency, status: 'GRANTED' }, large);
+    }
+    const statementsFor = async (id: string) => {
+      api.sql.reset();
+      const data = expectData(await api.admin.exec(ExchangeMoneyDetailDocument, { id })).exchange!;
+      return { count: api.sql.count, visits: data.visits.edges.length, lines: data.budgetLines!.edges.length, sources: data.fundingSources!.edges.length };
+    };
+    const one = await statementsFor(small.id);
+    const many = await statementsFor(large.id);
+    expect([one.visits, one.lines, one.sources]).toEqual([1, 1, 0]);
+    expect([many.visits, many.lines, many.sources]).toEqual([3, 4, 4]);
+    expect(many.count).toBe(one.count);
   });
 });
 
