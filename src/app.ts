@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -60,6 +61,10 @@ export async function createApp(opts: { config: Config; orm: Orm; logger: Logger
     validationRules: limitValidationRules(config.limits),
     parseOptions: limitParseOptions(config.limits),
     plugins: [
+      // Apollo's default cache-control plugin wraps every field resolver to
+      // collect hints we never give: no response of ours is cacheable (each
+      // depends on the caller). handleGraphql sends its one header itself.
+      ApolloServerPluginCacheControlDisabled(),
       createLimitsPlugin<Context>({
         limits: config.limits,
         // Authenticates the caller (the first SQL of a request) only once the cost is known to be acceptable.
@@ -101,6 +106,8 @@ export async function createApp(opts: { config: Config; orm: Orm; logger: Logger
         createContext(orm, { requestId, log, authorization: headers.get('authorization'), ip: req.socket.remoteAddress }),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
+    // What the cache-control plugin sent for an uncacheable response.
+    if (!res.hasHeader('cache-control')) res.setHeader('cache-control', 'no-store');
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       res.end(result.body.string);
