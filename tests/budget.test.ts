@@ -130,7 +130,7 @@ describe('totals', () => {
     const kinds = data.exchange!.timeline.edges.map((e) => e.node.kind);
     expect(kinds.filter((k) => k === 'BUDGET_CHANGED')).toHaveLength(5);
     expect(kinds.filter((k) => k === 'FUNDING_CHANGED')).toHaveLength(8);
-    expect(data.exchange!.timeline.edges.map((e) => e.node.summary)).toContain('Budget line added: "Hostel nights" (ACCOMMODATION), EUR 45.99 per participant.');
+    expect(data.exchange!.timeline.edges.map((e) => e.node.summary)).toContain('Budget line added (ACCOMMODATION).');
   });
 
   it('follows changes to lines and sources, and forgets removed ones', async () => {
@@ -157,10 +157,10 @@ describe('totals', () => {
     expect(pln).toBeUndefined();
     expect(after.version).toBe(before.version + 4);
     expect(after.timeline.edges.slice(0, 4).map((e) => e.node.summary)).toEqual([
-      'Funding source removed: CERV_TOWN_TWINNING, PLN 300.00, GRANTED.',
-      'Budget line removed: "Printing" (ORGANISATIONAL), PLN 10.00 per participant.',
-      'Funding source changed from CERV_TOWN_TWINNING, PLN 500.00, REJECTED to CERV_TOWN_TWINNING, PLN 300.00, GRANTED.',
-      'Budget line changed from "Printing" (ORGANISATIONAL), PLN 999.81 to "Printing" (ORGANISATIONAL), PLN 10.00 per participant.',
+      'Funding source removed (CERV_TOWN_TWINNING).',
+      'Budget line removed (ORGANISATIONAL).',
+      'Funding source changed (status, amountMinor).',
+      'Budget line changed (basis, amountMinor).',
     ]);
     // Put the PLN line back for the tests below.
     await addLine(coordKrakow, { category: 'ORGANISATIONAL', description: 'Printing', amountMinor: 99_981, currency: 'PLN' });
@@ -279,6 +279,10 @@ describe('who sees and changes the money', () => {
         ['FORBIDDEN', 'exchange.budgetLines'],
         ['FORBIDDEN', 'exchange.fundingSources'],
       ]);
+      // They read the timeline, which says that the money changed but not how much, in what or for what.
+      const money = res.data!.exchange!.timeline.edges.map((e) => e.node).filter((n) => n.kind === 'BUDGET_CHANGED' || n.kind === 'FUNDING_CHANGED');
+      expect(money.length).toBeGreaterThanOrEqual(13);
+      for (const { summary } of money) expect(summary).toMatch(/^(Budget line|Funding source) (added|changed|removed) \([A-Za-z_, ]+\)\.$/);
       const visits = await api.as(token).exec(ExchangeErasmusEstimateDocument, { id: main.id });
       expect(visits.data!.exchange!.visits.edges.map((e) => e.node.estimatedErasmusTravelSupport)).toEqual([null, null]);
       expect(new Set(visits.errors!.map((e) => e.extensions!.code))).toEqual(new Set(['FORBIDDEN']));

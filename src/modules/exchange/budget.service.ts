@@ -21,19 +21,6 @@ export function isCurrencyCode(value: string): boolean {
   return /^[A-Z]{3}$/.test(value) && CURRENCIES.has(value);
 }
 
-/** Digits after the decimal point of a currency's minor unit (2 for EUR, 0 for JPY, 3 for BHD). */
-function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
-/** "EUR 1234.50" from 123450 minor units, exactly (no floating point), for timeline summaries. */
-export function formatMoney(amountMinor: number, currency: string): string {
-  const digits = minorDigits(currency);
-  if (digits === 0) return `${currency} ${amountMinor}`;
-  const text = String(amountMinor).padStart(digits + 1, '0');
-  return `${currency} ${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}
-
 function checkAmount(check: InputChecker, field: string[], value: number): number | null {
   if (!Number.isInteger(value) || value < 0 || value > MAX_AMOUNT_MINOR) {
     check.add(field, UserErrorCode.INVALID_AMOUNT, `${field.join('.')} must be a whole number of minor units from 0 to ${MAX_AMOUNT_MINOR.toLocaleString('en')}.`);
@@ -51,10 +38,13 @@ function checkCurrency(check: InputChecker, field: string[], value: string): str
   return code;
 }
 
-const lineSummary = (l: Pick<BudgetLine, 'description' | 'category' | 'amountMinor' | 'currency' | 'basis'>) =>
-  `"${l.description}" (${l.category}), ${formatMoney(l.amountMinor, l.currency)}${l.basis === BudgetBasis.PER_PARTICIPANT ? ' per participant' : ''}`;
-const sourceSummary = (s: Pick<FundingSource, 'kind' | 'amountMinor' | 'currency' | 'status'>) =>
-  `${s.kind}, ${formatMoney(s.amountMinor, s.currency)}, ${s.status}`;
+/**
+ * What the timeline says about a money change. The timeline is read by
+ * everyone who sees the exchange (its teachers, apps with exchanges:read),
+ * who may not see money: so it names the kind of line or source and the
+ * fields that changed, never amounts, currencies or descriptions.
+ */
+const changedFields = (changes: object) => Object.keys(changes).join(', ') || 'nothing';
 
 /**
  * Budget lines and funding sources of an exchange. Every change goes
@@ -90,7 +80,7 @@ export class BudgetService {
         basis: input.basis ?? BudgetBasis.TOTAL,
       });
       await em.flush();
-      record(ExchangeEventKind.BUDGET_CHANGED, `Budget line added: ${lineSummary(line)}.`);
+      record(ExchangeEventKind.BUDGET_CHANGED, `Budget line added (${line.category}).`);
       return line;
     });
   }
@@ -108,9 +98,8 @@ export class BudgetService {
     const exchangeId = await exchangeIdOf(this.em, 'budget_line', id, check, ['id']);
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['id'] }, async ({ em, record }) => {
       const line = await em.findOneOrFail(BudgetLine, { id: id! }, { refresh: true });
-      const before = lineSummary(line);
       Object.assign(line, changes);
-      record(ExchangeEventKind.BUDGET_CHANGED, `Budget line changed from ${before} to ${lineSummary(line)}.`);
+      record(ExchangeEventKind.BUDGET_CHANGED, `Budget line changed (${changedFields(changes)}).`);
       return line;
     });
   }
@@ -123,7 +112,7 @@ export class BudgetService {
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['id'] }, async ({ em, record }) => {
       const line = await em.findOneOrFail(BudgetLine, { id: id! }, { refresh: true });
       await em.nativeDelete(BudgetLine, { id: line.id });
-      record(ExchangeEventKind.BUDGET_CHANGED, `Budget line removed: ${lineSummary(line)}.`);
+      record(ExchangeEventKind.BUDGET_CHANGED, `Budget line removed (${line.category}).`);
       return line;
     });
   }
@@ -145,7 +134,7 @@ export class BudgetService {
         status: input.status,
       });
       await em.flush();
-      record(ExchangeEventKind.FUNDING_CHANGED, `Funding source added: ${sourceSummary(source)}.`);
+      record(ExchangeEventKind.FUNDING_CHANGED, `Funding source added (${source.kind}).`);
       return source;
     });
   }
@@ -163,9 +152,8 @@ export class BudgetService {
     const exchangeId = await exchangeIdOf(this.em, 'funding_source', id, check, ['id']);
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['id'] }, async ({ em, record }) => {
       const source = await em.findOneOrFail(FundingSource, { id: id! }, { refresh: true });
-      const before = sourceSummary(source);
       Object.assign(source, changes);
-      record(ExchangeEventKind.FUNDING_CHANGED, `Funding source changed from ${before} to ${sourceSummary(source)}.`);
+      record(ExchangeEventKind.FUNDING_CHANGED, `Funding source changed (${changedFields(changes)}).`);
       return source;
     });
   }
@@ -178,7 +166,7 @@ export class BudgetService {
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['id'] }, async ({ em, record }) => {
       const source = await em.findOneOrFail(FundingSource, { id: id! }, { refresh: true });
       await em.nativeDelete(FundingSource, { id: source.id });
-      record(ExchangeEventKind.FUNDING_CHANGED, `Funding source removed: ${sourceSummary(source)}.`);
+      record(ExchangeEventKind.FUNDING_CHANGED, `Funding source removed (${source.kind}).`);
       return source;
     });
   }
