@@ -21,6 +21,19 @@ export async function ensureDatabase(url: URL): Promise<void> {
   }
 }
 
+/** Drops the database named in the URL, if it exists. */
+export async function dropDatabase(url: URL): Promise<void> {
+  const admin = new URL(url.toString());
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${decodeURIComponent(url.pathname.slice(1)).replace(/"/g, '""')}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function count(orm: Orm, table: string): Promise<number> {
   const [row] = await orm.em.getConnection().execute<{ n: number }[]>(`select count(*)::int as n from ${table}`);
   return Number(row!.n);

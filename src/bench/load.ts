@@ -24,7 +24,7 @@ export type LoadOptions = {
 };
 
 function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
+  if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 

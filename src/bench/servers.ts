@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 
 /** The preload that counts every SQL statement a server's pg clients send (bench/peers/count-queries.cjs). */
 const COUNT_PRELOAD = path.resolve('bench', 'peers', 'count-queries.cjs');
@@ -128,4 +129,27 @@ export function sampleRss(server: BenchServer, everyMs = 100): { stop(): number 
       return max;
     },
   };
+}
+
+/**
+ * Waits until no statement runs in the bench database (other than this
+ * check): autocannon abandons the requests in flight when a run ends, and
+ * the server would still be answering them during the next run.
+ */
+export async function waitForIdleDatabase(url: URL, timeoutMs = 60_000): Promise<void> {
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (quiet < 3 && Date.now() < deadline) {
+      const { rows } = await client.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`,
+      );
+      quiet = rows[0]!.n === 0 ? quiet + 1 : 0;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await client.end();
+  }
 }

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { loadConfigOrExit } from '../config';
-import { prepareBenchData } from '../bench/data';
+import { dropDatabase, prepareBenchData } from '../bench/data';
 import { drive, errorCount } from '../bench/load';
 import { summariseProfile } from '../bench/profile';
 import { checkTargets, markdown, type BenchReport, type ScenarioResult, type TargetResult } from '../bench/report';
 import { buildSamples, scenarios as allScenarios, type Scenario, type Target } from '../bench/scenarios';
-import { sampleRss, startServer, type BenchServer, type ServerName } from '../bench/servers';
+import { sampleRss, startServer, waitForIdleDatabase, type BenchServer, type ServerName } from '../bench/servers';
 import { createTokenFromCli } from '../modules/auth/token-cli';
 
 const USAGE = `npm run bench [-- options]
@@ -26,6 +26,7 @@ with autocannon. Writes bench/results/<date>-bench[-label].md and .json.
   --connections 10,50   connection counts (default 10,50)
   --scenarios 1,2,3,5   scenarios to run (default all)
   --no-peers            the API only
+  --fresh               drop the bench database first (after a migration changed it)
   --profile             run the API under node --cpu-prof and print its hot spots
   --label L             suffix of the result files (default: none, "quick" with --quick)
 
@@ -44,6 +45,7 @@ function options() {
       connections: { type: 'string' },
       scenarios: { type: 'string' },
       'no-peers': { type: 'boolean' },
+      fresh: { type: 'boolean' },
       profile: { type: 'boolean' },
       label: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -60,6 +62,7 @@ function options() {
     connections: list(values.connections, values.quick ? [50] : [10, 50]),
     scenarios: list(values.scenarios, [1, 2, 3, 5]),
     peers: !values['no-peers'],
+    fresh: !!values.fresh,
     profile: !!values.profile,
     label: values.label ?? (values.quick ? 'quick' : undefined),
   };
@@ -89,6 +92,7 @@ async function main() {
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const loadBefore = os.loadavg();
   const url = new URL(process.env.BENCH_HTTP_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/twx_bench6');
+  if (opts.fresh) await dropDatabase(url);
   const { orm, data } = await prepareBenchData(url, config, { schools: 20_000, perSchool: 5 });
   let token: string;
   let samples: Awaited<ReturnType<typeof buildSamples>>;
@@ -163,7 +167,7 @@ async function main() {
     const headersOf = (name: ServerName): Record<string, string> => (name === 'ours' ? { authorization: `Bearer ${token}` } : {});
 
     for (const scenario of scenarios) {
-      results.push(await runScenario(scenario, servers, headersOf, samples, opts));
+      results.push(await runScenario(scenario, servers, headersOf, samples, opts, url));
     }
     oursPeakRssMb = servers.get('ours')!.memory().peakMb;
   } finally {
@@ -218,6 +222,7 @@ async function runScenario(
   headersOf: (name: ServerName) => Record<string, string>,
   samples: Awaited<ReturnType<typeof buildSamples>>,
   opts: ReturnType<typeof options>,
+  databaseUrl: URL,
 ): Promise<ScenarioResult> {
   const entries = (Object.entries(scenario.targets) as [ServerName, Target][]).filter(([name]) => servers.has(name));
   const bodies = new Map(entries.map(([name, target]) => [name, samples.map((s) => JSON.stringify(target.body(s)))]));
@@ -256,12 +261,14 @@ async function runScenario(
       const target = scenario.targets[result.server]!;
       const common = { url: `${server.url}${target.path}`, headers: headersOf(result.server), bodies: bodies.get(result.server)!, connections };
       const warm = await drive({ ...common, offset, seconds: opts.warmup });
+      await waitForIdleDatabase(databaseUrl);
       const rss = sampleRss(server);
       const cpuBefore = server.cpuMs();
       const run = await drive({ ...common, offset: offset + warm.requests, seconds: opts.seconds });
       const cpuMsPerRequest = run.requests ? (server.cpuMs() - cpuBefore) / run.requests : 0;
       const rssPeakMb = rss.stop();
-      result.runs.push({ ...run, rssPeakMb, cpuMsPerRequest });
+      await waitForIdleDatabase(databaseUrl);
+      result.runs.push({ ...run, rssPeakMb, cpuMsPerRequest, loadAverage: os.loadavg()[0]! });
       const errors = errorCount(warm) + errorCount(run);
       process.stdout.write(
         `  ${String(connections).padStart(3)} conn  ${result.server.padEnd(12)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p95 ${run.p95Ms} ms  p99 ${run.p99Ms} ms  CPU ${cpuMsPerRequest.toFixed(2)} ms/req  RSS ${rssPeakMb.toFixed(0)} MB${errors ? `  ERRORS ${errors} ${JSON.stringify(run.errors)}` : ''}\n`,
