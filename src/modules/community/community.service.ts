@@ -8,7 +8,7 @@ import { fetchPage, SortDirection, type ListSql, type Ordering, type PageArgs } 
 import { UserErrorCode, type Result } from '../common/user-error';
 import { InputChecker } from '../common/validation';
 import { ExchangeAccess } from '../exchange/exchange.access';
-import { changeExchange, type Actor } from '../exchange/exchange.change';
+import { changeExchange, ExchangeChangeService } from '../exchange/exchange.change';
 import { ExchangeClass, ExchangeEventKind } from '../exchange/exchange.entity';
 import { School } from '../school/school.entity';
 import { Town } from '../town/town.entity';
@@ -41,19 +41,12 @@ type Target = { exchangeId: number; twinLinkId: null } | { exchangeId: null; twi
  * details may attach it somewhere, so attaching never reveals details to
  * people the creator did not share them with.
  */
-export class CommunityService {
+export class CommunityService extends ExchangeChangeService {
   private readonly access: ExchangeAccess;
 
-  constructor(
-    private readonly em: EntityManager,
-    private readonly viewer: Viewer,
-    private readonly requestId: string | null = null,
-  ) {
+  constructor(em: EntityManager, viewer: Viewer, requestId: string | null = null) {
+    super(em, viewer, requestId);
     this.access = new ExchangeAccess(viewer);
-  }
-
-  private get actor(): Actor {
-    return { viewer: this.viewer, requestId: this.requestId };
   }
 
   // ------------------------------------------------------------ organisations

@@ -7,7 +7,7 @@ import { InputChecker } from '../common/validation';
 import { BudgetBasis, BudgetLine, FundingSource } from './budget.entity';
 import { distanceBand, type ErasmusDistanceBand } from './distance-band';
 import { ERASMUS_TRAVEL_TABLE, travelUnitCost } from './erasmus-travel';
-import { changeExchange, exchangeIdOf, type Actor } from './exchange.change';
+import { changeExchange, exchangeIdOf, ExchangeChangeService } from './exchange.change';
 import { ExchangeEventKind, type Visit } from './exchange.entity';
 import type { AddBudgetLineInput, AddFundingSourceInput, UpdateBudgetLineInput, UpdateFundingSourceInput } from './budget.inputs';
 
@@ -52,16 +52,7 @@ const changedFields = (changes: object) => Object.keys(changes).join(', ') || 'n
  * exchanges refused, version bump, timeline entry BUDGET_CHANGED or
  * FUNDING_CHANGED).
  */
-export class BudgetService {
-  constructor(
-    private readonly em: EntityManager,
-    private readonly viewer: Viewer,
-    private readonly requestId: string | null = null,
-  ) {}
-
-  private get actor(): Actor {
-    return { viewer: this.viewer, requestId: this.requestId };
-  }
+export class BudgetService extends ExchangeChangeService {
 
   async addLine(input: AddBudgetLineInput): Promise<Result<BudgetLine>> {
     requireUser(this.viewer);

@@ -10,6 +10,19 @@ import { CLOSED_EXCHANGE_STATUSES, Exchange, ExchangeClass, ExchangeEvent, type 
 /** Who is changing things, for the timeline. */
 export type Actor = { viewer: Viewer; requestId: string | null };
 
+/** Base of the services whose changes go through changeExchange: the request's em, caller and request id. */
+export abstract class ExchangeChangeService {
+  constructor(
+    protected readonly em: EntityManager,
+    protected readonly viewer: Viewer,
+    protected readonly requestId: string | null = null,
+  ) {}
+
+  protected get actor(): Actor {
+    return { viewer: this.viewer, requestId: this.requestId };
+  }
+}
+
 /** What a change to an exchange gets to work with, inside its transaction and under its row lock. */
 export type ChangeScope = {
   em: EntityManager;

@@ -12,7 +12,7 @@ import { SchoolClass, Theme } from '../school-class/school-class.entity';
 import { BadUserInputError } from '../../lib/errors';
 import { isCountryCode } from '../../lib/codes';
 import { ExchangeAccess } from './exchange.access';
-import { changeExchange, exchangeIdOf, type Actor, type ChangeScope } from './exchange.change';
+import { changeExchange, exchangeIdOf, ExchangeChangeService, type ChangeScope } from './exchange.change';
 import {
   Evaluation,
   Exchange,
@@ -98,19 +98,12 @@ export const TIMELINE_ORDER: Ordering = { key: 'ID:DESC', column: { sql: 't.id',
  * change goes through changeExchange (one transaction, row lock, version,
  * timeline).
  */
-export class ExchangeService {
+export class ExchangeService extends ExchangeChangeService {
   private readonly access: ExchangeAccess;
 
-  constructor(
-    private readonly em: EntityManager,
-    private readonly viewer: Viewer,
-    private readonly requestId: string | null = null,
-  ) {
+  constructor(em: EntityManager, viewer: Viewer, requestId: string | null = null) {
+    super(em, viewer, requestId);
     this.access = new ExchangeAccess(viewer);
-  }
-
-  private get actor(): Actor {
-    return { viewer: this.viewer, requestId: this.requestId };
   }
 
   // ---------------------------------------------------------------- reading

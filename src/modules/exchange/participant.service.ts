@@ -4,7 +4,7 @@ import type { Viewer } from '../auth/viewer';
 import { UserErrorCode, type Result } from '../common/user-error';
 import { InputChecker } from '../common/validation';
 import { registerRetentionPurger } from '../retention/retention';
-import { changeExchange, exchangeIdOf, type Actor, type ChangeScope } from './exchange.change';
+import { changeExchange, exchangeIdOf, ExchangeChangeService, type ChangeScope } from './exchange.change';
 import { ExchangeEventKind } from './exchange.entity';
 import { todayUtc } from './exchange.service';
 import { HostFamily, Participant } from './participant.entity';
@@ -30,16 +30,7 @@ function age(check: InputChecker, value: number | null | undefined): void {
  * only coordinators of the schools involved (and admins) read or change it,
  * which changeExchange enforces; erasure keeps the rows so counts hold.
  */
-export class ParticipantService {
-  constructor(
-    private readonly em: EntityManager,
-    private readonly viewer: Viewer,
-    private readonly requestId: string | null = null,
-  ) {}
-
-  private get actor(): Actor {
-    return { viewer: this.viewer, requestId: this.requestId };
-  }
+export class ParticipantService extends ExchangeChangeService {
 
   /** A host family of this exchange, from another school than the pupil's, with a free place. */
   private async checkHostFamily({ em, exchange, classes, check }: ChangeScope, familyId: number, pupilClassId: number, participantId: number | null) {
