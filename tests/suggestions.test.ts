@@ -144,6 +144,42 @@ describe('partner suggestions', () => {
     expectErrorCode(await api.admin.exec(PartnerSuggestionsDocument, { classId: ids.me!, weights: { AGE: -1 } }), 'BAD_USER_INPUT');
   });
 
+  it('counts how the candidate\'s exchanges ended in its reliability', async () => {
+    const conn = api.orm.em.getConnection();
+    const local = (id: string) => fromGlobalId(id)!.id;
+    const [twin, stranger] = [local(ids.twin!), local(ids.stranger!)];
+    const schoolOf = async (classId: number) => (await conn.execute('select school_id from school_class where id = ?', [classId]))[0].school_id;
+    // TWIN and STRANGER complete two exchanges together, then have one cancelled.
+    const exchange = async (status: string) => {
+      const [row] = await conn.execute(
+        `insert into exchange (title, status, cancel_reason) values ('History', ?, ?) returning id`,
+        [status, status === 'CANCELLED' ? 'Called off' : null],
+      );
+      await conn.execute(
+        `insert into exchange_class (exchange_id, class_id, school_id, role) values (?, ?, ?, 'INITIATOR'), (?, ?, ?, 'PARTNER')`,
+        [row.id, twin, await schoolOf(twin), row.id, stranger, await schoolOf(stranger)],
+      );
+    };
+    await exchange('COMPLETED');
+    await exchange('COMPLETED');
+    try {
+      let edges = await suggest();
+      const twinEdge = edges.find((e) => e.node.schoolClass.label === 'TWIN')!;
+      // ((0 + 1)/2 + (0 + 1)/2 + (2 + 1)/(2 + 2)) / 3
+      expect(reason(twinEdge, 'RELIABILITY').score).toBeCloseTo((0.5 + 0.5 + 0.75) / 3, 9);
+      expect(reason(twinEdge, 'RELIABILITY').detail).toContain('completed 2 of 2 finished exchanges');
+      await exchange('CANCELLED');
+      edges = await suggest();
+      // Both classes are in all three: 2 completed of 3 closed.
+      for (const label of ['TWIN', 'STRANGER']) {
+        const edge = edges.find((e) => e.node.schoolClass.label === label)!;
+        expect(reason(edge, 'RELIABILITY').score).toBeCloseTo((0.5 + 0.5 + 3 / 5) / 3, 9);
+      }
+    } finally {
+      await conn.execute(`delete from exchange where title = 'History'`);
+    }
+  });
+
   it('filters by country, distance and language, and pages with cursors', async () => {
     expect(labels(await suggest({ filter: { countries: ['FR'] } })).sort()).toEqual(['ONEWAY', 'TANDEM']);
     expect(labels(await suggest({ filter: { excludeCountries: ['FR', 'PL'] } }))).toEqual(['STRANGER']);

@@ -628,23 +628,23 @@ export type PartnerSuggestionFilter = {
 
 /** Relative weights of the criteria (any numbers ≥ 0; they are normalised to sum 1). Omitted ones keep their default: language 0.30, age 0.12, size 0.05, town 0.10, themes 0.08, availability 0.08, twinTown 0.12, reliability 0.08, freshness 0.07. */
 export type PartnerWeightsInput = {
-  /** AGE: pupil age overlap. */
+  /** AGE: pupil age overlap, |ages A ∩ ages B| / |ages A ∪ ages B| in whole years. */
   AGE?: number | null | undefined;
-  /** AVAILABILITY: overlapping availability. */
+  /** AVAILABILITY: days of overlapping availability windows / the smaller of the two classes' total available days; 0 when either lists none. */
   AVAILABILITY?: number | null | undefined;
-  /** FRESHNESS: recently updated listing. */
+  /** FRESHNESS: exp(−d/60), d the days since the candidate's listing was last updated. */
   FRESHNESS?: number | null | undefined;
-  /** LANGUAGE: reciprocal language fit. */
+  /** LANGUAGE: reciprocal language fit. r₁ = 1 if the candidate learns a language your class is taught in, r₂ = 1 if it is taught in a language your class learns; score (r₁ + r₂)/2, and for a full tandem × (1 − 0.1·Δ), Δ the smallest gap in CEFR steps between the two learners' levels (0–5). */
   LANGUAGE?: number | null | undefined;
-  /** RELIABILITY: answers and accepts proposals. */
+  /** RELIABILITY: mean of (answered + 1)/(received + 2) and (accepted + 1)/(received + 2) over proposals the candidate received (answered, or older than 14 days), and (completed + 1)/(closed + 2) over its exchanges that were COMPLETED or CANCELLED; 0.5 with no history. */
   RELIABILITY?: number | null | undefined;
-  /** SIZE: class-size ratio. */
+  /** SIZE: class-size ratio, min(pupils) / max(pupils). */
   SIZE?: number | null | undefined;
-  /** THEMES: shared themes and subjects. */
+  /** THEMES: mean of the Jaccard indices of themes and of subjects (over the categories either class lists; 0 if none). */
   THEMES?: number | null | undefined;
-  /** TOWN: town similarity. */
+  /** TOWN: similarity of the two towns, the score of `townSimilarity` (0–1). */
   TOWN?: number | null | undefined;
-  /** TWIN_TOWN: the towns are twinned. */
+  /** TWIN_TOWN: 1 when the towns are twinned (a link that has not ended), else 0. */
   TWIN_TOWN?: number | null | undefined;
 };
 

@@ -17,9 +17,11 @@ import { CEFR_ORDER, type CefrLevel } from '../school-class/school-class.entity'
  * - AVAILABILITY  overlapping days of the availability windows / the smaller of the two
  *             classes' total available days; 0 when either lists none.
  * - TWIN_TOWN 1 when the towns are twinned (a link that has not ended), else 0.
- * - RELIABILITY  how B answers proposals: mean of (answered + 1)/(received + 2) and
- *             (accepted + 1)/(received + 2) over proposals B received that were answered
- *             or are older than 14 days (Laplace smoothing: 0.5 with no history).
+ * - RELIABILITY  how B answers proposals and finishes exchanges: the mean of
+ *             (answered + 1)/(received + 2) and (accepted + 1)/(received + 2), over proposals
+ *             B received that were answered or are older than 14 days, and
+ *             (completed + 1)/(closed + 2), over B's exchanges that were COMPLETED or
+ *             CANCELLED (Laplace smoothing: 0.5 with no history).
  * - FRESHNESS listing freshness: exp(−d/60), d = days since B's listing was last updated.
  */
 export enum PartnerCriterion {
@@ -68,7 +70,7 @@ export type CandidateContext = {
   townScore: number;
   townDetail: string;
   isTwin: boolean;
-  history: { received: number; answered: number; accepted: number };
+  history: { received: number; answered: number; accepted: number; completed: number; closed: number };
   /** Restrict the language criterion to these languages (the filter), if given. */
   languages?: Set<string>;
   now: Date;
@@ -157,8 +159,12 @@ export function scorePartner(a: ClassProfile, b: ClassProfile, ctx: CandidateCon
   const sharedThemes = a.themes.filter((t) => b.themes.includes(t));
   const sharedSubjects = a.subjects.filter((t) => b.subjects.includes(t));
   const avail = availabilityOverlap(a, b);
-  const { received, answered, accepted } = ctx.history;
-  const reliability = ((answered + 1) / (received + 2) + (accepted + 1) / (received + 2)) / 2;
+  const { received, answered, accepted, completed, closed } = ctx.history;
+  const reliability = ((answered + 1) / (received + 2) + (accepted + 1) / (received + 2) + (completed + 1) / (closed + 2)) / 3;
+  const historyParts = [
+    received ? `Answered ${answered} of ${received} proposals, accepted ${accepted}` : 'No proposal history yet',
+    closed ? `completed ${completed} of ${closed} finished exchanges` : 'no finished exchanges yet',
+  ];
   const ageDays = Math.max(0, (ctx.now.getTime() - b.updatedAt.getTime()) / 86_400_000);
   const freshness = Math.exp(-ageDays / 60);
   const raw: [PartnerCriterion, number, string][] = [
@@ -173,7 +179,7 @@ export function scorePartner(a: ClassProfile, b: ClassProfile, ctx: CandidateCon
     ],
     [PartnerCriterion.AVAILABILITY, avail.score, avail.days ? `${avail.days} days available in common` : 'No common availability listed'],
     [PartnerCriterion.TWIN_TOWN, ctx.isTwin ? 1 : 0, ctx.isTwin ? 'The towns are twinned' : 'The towns are not twinned'],
-    [PartnerCriterion.RELIABILITY, reliability, received ? `Answered ${answered} of ${received} proposals, accepted ${accepted}` : 'No proposal history yet'],
+    [PartnerCriterion.RELIABILITY, reliability, historyParts.join('; ')],
     [PartnerCriterion.FRESHNESS, freshness, `Listing updated ${Math.floor(ageDays)} days ago`],
   ];
   const reasons = raw.map(([criterion, score, detail]) => ({ criterion, weight: weights[criterion], score: round(score), detail }));

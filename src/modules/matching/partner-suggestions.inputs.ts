@@ -33,31 +33,31 @@ export class PartnerSuggestionFilter {
     'language 0.30, age 0.12, size 0.05, town 0.10, themes 0.08, availability 0.08, twinTown 0.12, reliability 0.08, freshness 0.07.',
 })
 export class PartnerWeightsInput {
-  @Field(() => Float, { nullable: true, description: 'LANGUAGE: reciprocal language fit.' })
+  @Field(() => Float, { nullable: true, description: 'LANGUAGE: reciprocal language fit. r₁ = 1 if the candidate learns a language your class is taught in, r₂ = 1 if it is taught in a language your class learns; score (r₁ + r₂)/2, and for a full tandem × (1 − 0.1·Δ), Δ the smallest gap in CEFR steps between the two learners\' levels (0–5).' })
   LANGUAGE?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'AGE: pupil age overlap.' })
+  @Field(() => Float, { nullable: true, description: 'AGE: pupil age overlap, |ages A ∩ ages B| / |ages A ∪ ages B| in whole years.' })
   AGE?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'SIZE: class-size ratio.' })
+  @Field(() => Float, { nullable: true, description: 'SIZE: class-size ratio, min(pupils) / max(pupils).' })
   SIZE?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'TOWN: town similarity.' })
+  @Field(() => Float, { nullable: true, description: 'TOWN: similarity of the two towns, the score of `townSimilarity` (0–1).' })
   TOWN?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'THEMES: shared themes and subjects.' })
+  @Field(() => Float, { nullable: true, description: 'THEMES: mean of the Jaccard indices of themes and of subjects (over the categories either class lists; 0 if none).' })
   THEMES?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'AVAILABILITY: overlapping availability.' })
+  @Field(() => Float, { nullable: true, description: 'AVAILABILITY: days of overlapping availability windows / the smaller of the two classes\' total available days; 0 when either lists none.' })
   AVAILABILITY?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'TWIN_TOWN: the towns are twinned.' })
+  @Field(() => Float, { nullable: true, description: 'TWIN_TOWN: 1 when the towns are twinned (a link that has not ended), else 0.' })
   TWIN_TOWN?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'RELIABILITY: answers and accepts proposals.' })
+  @Field(() => Float, { nullable: true, description: 'RELIABILITY: mean of (answered + 1)/(received + 2) and (accepted + 1)/(received + 2) over proposals the candidate received (answered, or older than 14 days), and (completed + 1)/(closed + 2) over its exchanges that were COMPLETED or CANCELLED; 0.5 with no history.' })
   RELIABILITY?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'FRESHNESS: recently updated listing.' })
+  @Field(() => Float, { nullable: true, description: 'FRESHNESS: exp(−d/60), d the days since the candidate\'s listing was last updated.' })
   FRESHNESS?: number | null;
 }
 

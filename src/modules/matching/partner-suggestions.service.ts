@@ -37,7 +37,7 @@ const PROFILE_OWN = (c: string) => `${c}.id, ${c}.age_min, ${c}.age_max, ${c}.pu
 
 type TownColumns = { town_id: number; town_name: string; country: string; population: number; latitude: number; longitude: number };
 
-type CandidateRow = ClassFacts & TownColumns & { is_twin: boolean; received: number; answered: number; accepted: number };
+type CandidateRow = ClassFacts & TownColumns & { is_twin: boolean; received: number; answered: number; accepted: number; completed: number; closed: number };
 
 /** SQL columns (for a class alias c) that profile() reads besides the class's own columns. */
 const PROFILE_EXTRAS = (c: string) => `(extract(epoch from ${c}.updated_at) * 1000)::float8 as updated_ms,
@@ -230,7 +230,7 @@ export class PartnerSuggestionService {
           limit ${N}
        )
        -- Lateral joins: a few hundred index lookups, never a scan of all towns.
-       select x.id, x.age_min, x.age_max, x.pupil_count, x.themes, x.subjects, ${PROFILE_EXTRAS('x')}, t.*, x.is_twin, h.*
+       select x.id, x.age_min, x.age_max, x.pupil_count, x.themes, x.subjects, ${PROFILE_EXTRAS('x')}, t.*, x.is_twin, h.*, xh.*
          from chosen x
          cross join lateral (select ${TOWN_COLUMNS('t')} from school s join town t on t.id = s.town_id where s.id = x.school_id) t
          -- How the candidate answers proposals (RELIABILITY): those answered or older than 14 days.
@@ -240,7 +240,13 @@ export class PartnerSuggestionService {
                   count(*) filter (where p.status in ('ACCEPTED', 'ACTIVE', 'ENDED'))::int as accepted
              from language_pairing p
             where p.class_b_id = x.id and (p.status <> 'PROPOSED' or p.created_at < now() - interval '14 days')
-         ) h`;
+         ) h
+         -- How the candidate's exchanges ended (RELIABILITY): completed against completed + cancelled.
+         cross join lateral (
+           select count(*) filter (where e.status = 'COMPLETED')::int as completed, count(*)::int as closed
+             from exchange_class ec join exchange e on e.id = ec.exchange_id
+            where ec.class_id = x.id and e.status in ('COMPLETED', 'CANCELLED')
+         ) xh`;
     const candidateParams = [
       myTown.id,
       classId,
@@ -280,7 +286,13 @@ export class PartnerSuggestionService {
           townScore: t.score,
           townDetail: `${t.detail} (${km} km${town.country !== myTown.country ? ', across a border' : ''})`,
           isTwin: Boolean(row.is_twin),
-          history: { received: Number(row.received), answered: Number(row.answered), accepted: Number(row.accepted) },
+          history: {
+            received: Number(row.received),
+            answered: Number(row.answered),
+            accepted: Number(row.accepted),
+            completed: Number(row.completed),
+            closed: Number(row.closed),
+          },
           languages: only,
           now,
         },
