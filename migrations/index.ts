@@ -5,6 +5,7 @@ import { Migration20261127000004_listing_index } from './Migration20261127000004
 import { Migration20261127000005_class_language_arrays } from './Migration20261127000005_class_language_arrays';
 import { Migration20261127000006_exchanges } from './Migration20261127000006_exchanges';
 import { Migration20261127000007_matching_speed } from './Migration20261127000007_matching_speed';
+import { Migration20261127000008_class_created_index } from './Migration20261127000008_class_created_index';
 
 /**
  * Every migration, in order. Listed explicitly so that the compiled server,
@@ -18,4 +19,5 @@ export const migrationsList = [
   { name: 'Migration20261127000005_class_language_arrays', class: Migration20261127000005_class_language_arrays },
   { name: 'Migration20261127000006_exchanges', class: Migration20261127000006_exchanges },
   { name: 'Migration20261127000007_matching_speed', class: Migration20261127000007_matching_speed },
+  { name: 'Migration20261127000008_class_created_index', class: Migration20261127000008_class_created_index },
 ];

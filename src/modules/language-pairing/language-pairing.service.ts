@@ -79,7 +79,9 @@ export class LanguagePairingService {
 
   /** Pairings of many classes at once (SchoolClass.pairings), either side. */
   pairingsOfClasses(classIds: readonly number[], args: PageArgs, filter?: LanguagePairingFilter | null) {
-    const list = this.listSql(filter);
+    // The condition on both columns lets PostgreSQL use their indexes; the
+    // lateral join then gives each pairing once per side it is asked for.
+    const list = this.listSql(filter, [`(${idsInSql('p.class_a_id', classIds)} or ${idsInSql('p.class_b_id', classIds)})`]);
     list.from = `language_pairing p join lateral (values (p.class_a_id), (p.class_b_id)) side(class_id) on true`;
     return fetchNestedPages<LanguagePairing>(this.em, list, 'side.class_id', classIds, PAIRING_ORDER, args);
   }
