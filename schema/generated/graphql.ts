@@ -802,9 +802,9 @@ export type SchoolOrderField =
 
 /** Permissions of an API client token. */
 export type Scope =
-  /** exchanges:read — read exchanges shared with the app (reserved for the exchange API). */
+  /** exchanges:read — read exchanges past DRAFT (classes, visits, goals, evaluations, timeline), without pupils, host families, money or contact details. */
   | 'EXCHANGES_READ'
-  /** exchanges:write — plan exchanges on behalf of schools (reserved for the exchange API). */
+  /** exchanges:write — reserved: planning exchanges on behalf of schools needs a link between an app and the schools it acts for, which does not exist yet; today only people (coordinators, admins) change exchanges. */
   | 'EXCHANGES_WRITE'
   /** public:read — towns, twin links, schools, classes looking for partners; no contact details. */
   | 'PUBLIC_READ';

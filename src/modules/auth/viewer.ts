@@ -12,8 +12,8 @@ registerEnumType(Scope, {
   description: 'Permissions of an API client token.',
   valuesConfig: {
     PUBLIC_READ: { description: 'public:read — towns, twin links, schools, classes looking for partners; no contact details.' },
-    EXCHANGES_READ: { description: 'exchanges:read — read exchanges shared with the app (reserved for the exchange API).' },
-    EXCHANGES_WRITE: { description: 'exchanges:write — plan exchanges on behalf of schools (reserved for the exchange API).' },
+    EXCHANGES_READ: { description: 'exchanges:read — read exchanges past DRAFT (classes, visits, goals, evaluations, timeline), without pupils, host families, money or contact details.' },
+    EXCHANGES_WRITE: { description: 'exchanges:write — reserved: planning exchanges on behalf of schools needs a link between an app and the schools it acts for, which does not exist yet; today only people (coordinators, admins) change exchanges.' },
   },
 });
 
