@@ -2,15 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
+import { AddVisitDocument } from '../schema/generated/graphql';
 import { fromGlobalId } from '../src/lib/global-id';
+import { agreedExchange, day, exchangeWorld, visitInput, type ExchangeWorld } from './fixtures/exchanges';
 import { createClass, createSchool } from './fixtures/schools';
-import { insertTowns, type TownName } from './fixtures/towns';
 import { createTestApi, expectData, type TestApi } from './helpers/api';
 
 /**
  * The queries npm run bench sends (bench/queries/ours) run a number of SQL
  * statements that depends on their depth, never on the page size.
- * Scenario 4 (an exchange's detail) joins here when exchanges exist.
+ * Scenario 4: an exchange with one visit, goal, evaluation, line and
+ * source, or with ten visits, ten goals of three evaluations, fifteen lines
+ * and eight sources: the same statements.
  */
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -20,12 +23,16 @@ function benchQuery(file: string): TypedDocumentNode<Json, Record<string, unknow
 }
 
 let api: TestApi;
-let towns: Record<TownName, string>;
 let schoolId: string;
+let w: ExchangeWorld;
+let smallExchange: string;
+let largeExchange: string;
 
 beforeAll(async () => {
   api = await createTestApi();
-  towns = await insertTowns(api.orm);
+  // The exchange fixtures' schools and classes (and the towns, which the school tree uses too).
+  w = await exchangeWorld(api);
+  const towns = w.towns;
   // A school with 50 classes, each paired with several classes of two partner schools.
   const school = await createSchool(api, towns.Uppsala, { name: 'Bench tree school' });
   schoolId = school.id;
@@ -57,6 +64,45 @@ beforeAll(async () => {
        cross join generate_series(0, 11) k
        join lateral (select (?::int[])[1 + (c.id + k) % ?] as id) p on true`,
     [min, max, `{${partnerIds.join(',')}}`, partnerIds.length],
+  );
+
+  // Scenario 4: a small exchange (one visit and goal) and a large one (ten visits, both ways).
+  smallExchange = (await agreedExchange(w, {}, 'Small exchange')).id;
+  const large = await agreedExchange(w, { startsOn: day(100), endsOn: day(104) }, 'Large exchange');
+  largeExchange = large.id;
+  for (let k = 0; k < 9; k += 1) {
+    const back = k % 2 === 0;
+    const input = visitInput(w, large.id, {
+      startsOn: day(120 + 10 * k),
+      endsOn: day(124 + 10 * k),
+      ...(back ? { hostSchoolId: w.frSchool.id, guestClassIds: [w.svClass.id] } : {}),
+    });
+    expect(expectData(await w.coordSv.exec(AddVisitDocument, { input })).addVisit.userErrors).toEqual([]);
+  }
+  // Evaluations, further goals, lines and sources in SQL: their mutations are tested elsewhere.
+  const conn = api.orm.em.getConnection();
+  const [small, big] = [local(smallExchange), local(largeExchange)];
+  await conn.execute(
+    `insert into goal (exchange_id, description, evaluation_on) select ?, 'Goal ' || g, current_date + 60 from generate_series(2, 10) g`,
+    [big],
+  );
+  await conn.execute(
+    `insert into evaluation (goal_id, evaluated_on, outcome)
+     select g.id, current_date - k, 1 + k from goal g cross join generate_series(0, 2) k
+      where g.exchange_id = ? or (g.exchange_id = ? and k = 0)`,
+    [big, small],
+  );
+  await conn.execute(
+    `insert into budget_line (exchange_id, category, description, amount_minor, currency, basis)
+     select e, 'TRAVEL', 'Line ' || l, 1000 * l, case when l % 4 = 0 then 'SEK' else 'EUR' end, case when l % 2 = 0 then 'PER_PARTICIPANT' else 'TOTAL' end
+       from (values (?::int, 1), (?::int, 15)) x(e, n) cross join lateral generate_series(1, x.n) l`,
+    [small, big],
+  );
+  await conn.execute(
+    `insert into funding_source (exchange_id, kind, amount_minor, currency, status)
+     select e, 'MUNICIPALITY', 500 * f, 'EUR', (array['PLANNED', 'GRANTED', 'RECEIVED'])[1 + f % 3]
+       from (values (?::int, 1), (?::int, 8)) x(e, n) cross join lateral generate_series(1, x.n) f`,
+    [small, big],
   );
 });
 afterAll(() => api.close());
@@ -102,5 +148,22 @@ describe('bench queries: SQL statements do not grow with the page size', () => {
     expect(large.count).toBe(small.count);
     // token, school, town, classes, pairings, classes A and B (one batch), partner schools
     expect(large.count).toBeLessThanOrEqual(7);
+  });
+
+  it('scenario 4: an exchange with 1 or 10 visits, goals (3 evaluations each), 1 or 15 budget lines, 1 or 8 funding sources', async () => {
+    const query = benchQuery('4-exchange.graphql');
+    await statements(query, { id: smallExchange });
+    const small = await statements(query, { id: smallExchange });
+    const large = await statements(query, { id: largeExchange });
+    const edges = (c: Json) => c.edges.map((e: Json) => e.node) as Json[];
+    expect(edges(small.data.exchange.visits)).toHaveLength(1);
+    expect(edges(large.data.exchange.visits)).toHaveLength(10);
+    expect(edges(large.data.exchange.goals)).toHaveLength(10);
+    for (const goal of edges(large.data.exchange.goals)) expect(edges(goal.evaluations)).toHaveLength(3);
+    expect(edges(large.data.exchange.budgetLines)).toHaveLength(15);
+    expect(edges(large.data.exchange.fundingSources)).toHaveLength(8);
+    for (const visit of edges(large.data.exchange.visits)) expect(visit.hostSchool.town.name).toBeTruthy();
+    expect(large.data.exchange.budget.totals.map((t: Json) => t.currency)).toEqual(['EUR', 'SEK']);
+    expect(large.count).toBeLessThanOrEqual(small.count);
   });
 });

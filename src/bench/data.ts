@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { createOrm, type Orm } from '../db';
 import { importTowns } from '../modules/import/towns';
 import { importTwins } from '../modules/import/twins';
-import { generate, generatePairings, type BenchScale } from './generate';
+import { generate, generateExchanges, generatePairings, type BenchScale } from './generate';
 
 /** Creates the database named in the URL when it does not exist (through the server's `postgres` database). */
 export async function ensureDatabase(url: URL): Promise<void> {
@@ -46,12 +46,18 @@ export type BenchData = {
   classes: number;
   classLanguages: number;
   pairings: number;
+  exchanges: number;
+  visits: number;
+  goals: number;
+  evaluations: number;
+  budgetLines: number;
+  fundingSources: number;
 };
 
 /**
  * The bench data set, built once per database and reused by later runs:
  * migrations, the real European towns and twin links (the same importers as
- * the server), then the generated schools, classes and pairings.
+ * the server), then the generated schools, classes, pairings and exchanges.
  */
 export async function prepareBenchData(url: URL, config: Config, scale: BenchScale): Promise<{ orm: Orm; data: BenchData }> {
   await ensureDatabase(url);
@@ -68,6 +74,7 @@ export async function prepareBenchData(url: URL, config: Config, scale: BenchSca
     }
     await generate(orm, scale);
     await generatePairings(orm);
+    await generateExchanges(orm);
     const data: BenchData = {
       towns: await count(orm, 'town'),
       twinLinks: await count(orm, 'twin_link'),
@@ -75,6 +82,12 @@ export async function prepareBenchData(url: URL, config: Config, scale: BenchSca
       classes: await count(orm, 'school_class'),
       classLanguages: await count(orm, 'class_language'),
       pairings: await count(orm, 'language_pairing'),
+      exchanges: await count(orm, 'exchange'),
+      visits: await count(orm, 'visit'),
+      goals: await count(orm, 'goal'),
+      evaluations: await count(orm, 'evaluation'),
+      budgetLines: await count(orm, 'budget_line'),
+      fundingSources: await count(orm, 'funding_source'),
     };
     return { orm, data };
   } catch (err) {

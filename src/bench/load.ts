@@ -11,6 +11,10 @@ export type LoadResult = {
   maxMs: number;
   /** Non-2xx responses, socket errors and timeouts, and 2xx responses carrying GraphQL `errors`. */
   errors: { non2xx: number; socket: number; timeouts: number; graphql: number };
+  /** The index after the last body sent (a later run that must not repeat a body starts there). */
+  nextOffset: number;
+  /** Up to three failing response bodies (first 300 characters), to tell what went wrong. */
+  failures?: string[];
 };
 
 export type LoadOptions = {
@@ -21,6 +25,8 @@ export type LoadOptions = {
   offset: number;
   connections: number;
   seconds: number;
+  /** Whether a 2xx body is a success; default: no GraphQL "errors" member. */
+  verify?: (body: string) => boolean;
 };
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -35,11 +41,14 @@ const round = (n: number) => Math.round(n * 10) / 10;
  * loop: each connection sends its next request when the last one is
  * answered). Every response time is kept, so p95 is exact (autocannon's own
  * summary has p90 and p97.5 but no p95); a response counts as an error when
- * it is not 2xx or its body has a GraphQL "errors" member.
+ * it is not 2xx or its body fails `verify` (by default: has a GraphQL
+ * "errors" member).
  */
 export async function drive(opts: LoadOptions): Promise<LoadResult> {
   let next = opts.offset;
   const times: number[] = [];
+  const failures: string[] = [];
+  const verify = opts.verify ?? ((body: string) => !body.includes('"errors":'));
   const instance = autocannon({
     url: opts.url,
     connections: opts.connections,
@@ -52,7 +61,11 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
         setupRequest: (req) => ({ ...req, body: opts.bodies[next++ % opts.bodies.length] }),
       },
     ],
-    verifyBody: (body) => !body.includes('"errors":'),
+    verifyBody: (body) => {
+      const ok = verify(body);
+      if (!ok && failures.length < 3) failures.push(body.slice(0, 300));
+      return ok;
+    },
     renderProgressBar: false,
     renderResultsTable: false,
     renderLatencyTable: false,
@@ -72,6 +85,8 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
     p99Ms: round(percentile(sorted, 99)),
     maxMs: round(sorted[sorted.length - 1] ?? 0),
     errors: { non2xx: result.non2xx, socket: result.errors, timeouts: result.timeouts, graphql: result.mismatches },
+    nextOffset: next,
+    ...(failures.length ? { failures } : {}),
   };
 }
 

@@ -82,7 +82,9 @@ export function markdown(r: BenchReport): string {
       '(the cores are shared with other work; the server under test, PostgreSQL and autocannon all run on them).',
     '',
     `Data: ${r.data.towns} real towns, ${r.data.twinLinks} twin links, ${r.data.schools} schools, ${r.data.classes} classes, ` +
-      `${r.data.classLanguages} class languages, ${r.data.pairings} pairings.`,
+      `${r.data.classLanguages} class languages, ${r.data.pairings} pairings, ` +
+      `${r.data.exchanges} exchanges (${r.data.visits} visits, ${r.data.goals} goals, ${r.data.evaluations} evaluations, ` +
+      `${r.data.budgetLines} budget lines, ${r.data.fundingSources} funding sources).`,
     '',
     `Each cell: ${r.settings.warmupSeconds} s warm-up, then ${r.settings.seconds} s of autocannon (closed loop, keep-alive) with a different id on each request. ` +
       `ours = \`node dist/src/server.js\` with NODE_ENV=production, LOG_LEVEL=${r.settings.logLevel}, an admin token; ` +

@@ -6,11 +6,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { loadConfigOrExit } from '../config';
+import type { Orm } from '../db';
 import { dropDatabase, prepareBenchData } from '../bench/data';
 import { drive, errorCount } from '../bench/load';
 import { summariseProfile } from '../bench/profile';
 import { checkTargets, markdown, type BenchReport, type ScenarioResult, type TargetResult } from '../bench/report';
-import { buildSamples, scenarios as allScenarios, type Scenario, type Target } from '../bench/scenarios';
+import { buildSamples, buildWriteSamples, scenarios as allScenarios, WRITE_LABEL, type Scenario, type Target } from '../bench/scenarios';
 import { sampleRss, startServer, waitForIdleDatabase, type BenchServer, type ServerName } from '../bench/servers';
 import { createTokenFromCli } from '../modules/auth/token-cli';
 
@@ -24,7 +25,8 @@ with autocannon. Writes bench/results/<date>-bench[-label].md and .json.
   --seconds N           measured seconds per run (default 20)
   --warmup N            warm-up seconds per run (default 5)
   --connections 10,50   connection counts (default 10,50)
-  --scenarios 1,2,3,5   scenarios to run (default all)
+  --scenarios 1,2,3,4,5,6  scenarios to run (default all; 6, the write mix, runs last
+                        and its rows are deleted afterwards)
   --no-peers            the API only
   --fresh               drop the bench database first (after a migration changed it)
   --profile             run the API under node --cpu-prof and print its hot spots
@@ -34,6 +36,8 @@ Database: BENCH_HTTP_DATABASE_URL, default postgres://root@127.0.0.1:5432/twx_be
 
 const PORTS: Record<ServerName, number> = { ours: 4101, postgraphile: 4102, raw: 4103 };
 const SAMPLES = 4000;
+/** Scenario 6: every body is used once (a repeated pairing would be a DUPLICATE), so enough for the longest run. */
+const WRITE_SAMPLES = 45_000;
 const COUNTING_REQUESTS = 50;
 
 function options() {
@@ -60,7 +64,7 @@ function options() {
     seconds: Number(values.seconds ?? (values.quick ? 5 : 20)),
     warmup: Number(values.warmup ?? (values.quick ? 2 : 5)),
     connections: list(values.connections, values.quick ? [50] : [10, 50]),
-    scenarios: list(values.scenarios, [1, 2, 3, 5]),
+    scenarios: list(values.scenarios, [1, 2, 3, 4, 5, 6]),
     peers: !values['no-peers'],
     fresh: !!values.fresh,
     profile: !!values.profile,
@@ -82,7 +86,7 @@ async function post(server: BenchServer, target: Target, body: string, headers: 
   const res = await fetch(`${server.url}${target.path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const text = await res.text();
   const json = JSON.parse(text) as { data?: unknown; errors?: unknown };
-  if (!res.ok || json.errors) throw new Error(`${server.name}: HTTP ${res.status} ${text.slice(0, 500)}`);
+  if (!res.ok || json.errors || (target.ok && !target.ok(text))) throw new Error(`${server.name}: HTTP ${res.status} ${text.slice(0, 500)}`);
   return json.data;
 }
 
@@ -96,7 +100,10 @@ async function main() {
   const { orm, data } = await prepareBenchData(url, config, { schools: 20_000, perSchool: 5 });
   let token: string;
   let samples: Awaited<ReturnType<typeof buildSamples>>;
+  let writeSamples: typeof samples = [];
   let postgres: string;
+  /** Highest ids before the write mix: what it adds is deleted afterwards. */
+  let before: Record<'school_class' | 'language_pairing' | 'budget_line' | 'exchange_event', number> | undefined;
   try {
     ({ token } = await createTokenFromCli(orm.em.fork() as EntityManager, {
       user: 'bench-http@example.org',
@@ -107,6 +114,10 @@ async function main() {
       expiresInDays: 1,
     }));
     samples = await buildSamples(orm, SAMPLES, 6);
+    if (opts.scenarios.includes(6)) {
+      writeSamples = await buildWriteSamples(orm, samples, WRITE_SAMPLES, 6);
+      before = await maxIds(orm);
+    }
     const [row] = await orm.em.getConnection().execute<{ v: string }[]>(`select current_setting('server_version') as v`);
     postgres = `PostgreSQL ${row!.v}`;
   } finally {
@@ -167,7 +178,11 @@ async function main() {
     const headersOf = (name: ServerName): Record<string, string> => (name === 'ours' ? { authorization: `Bearer ${token}` } : {});
 
     for (const scenario of scenarios) {
-      results.push(await runScenario(scenario, servers, headersOf, samples, opts, url));
+      try {
+        results.push(await runScenario(scenario, servers, headersOf, scenario.writes ? writeSamples : samples, opts, url));
+      } finally {
+        if (scenario.writes && before) await removeWrites(url, before);
+      }
     }
     oursPeakRssMb = servers.get('ours')!.memory().peakMb;
   } finally {
@@ -211,6 +226,42 @@ async function main() {
   }
 }
 
+async function maxIds(orm: Orm) {
+  const [row] = await orm.em.getConnection().execute<{ c: number; p: number; l: number; e: number }[]>(
+    `select (select coalesce(max(id), 0) from school_class)::int as c, (select coalesce(max(id), 0) from language_pairing)::int as p,
+            (select coalesce(max(id), 0) from budget_line)::int as l, (select coalesce(max(id), 0) from exchange_event)::int as e`,
+  );
+  return { school_class: row!.c, language_pairing: row!.p, budget_line: row!.l, exchange_event: row!.e };
+}
+
+/**
+ * Deletes what the write mix added (pairings, budget lines with their
+ * timeline events, classes with their languages), so later runs sample
+ * the same reads and find the same unpaired pairs.
+ */
+async function removeWrites(url: URL, before: Awaited<ReturnType<typeof maxIds>>): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query('begin');
+    await client.query('delete from language_pairing where id > $1', [before.language_pairing]);
+    await client.query('delete from budget_line where id > $1', [before.budget_line]);
+    await client.query('delete from exchange_event where id > $1', [before.exchange_event]);
+    for (const table of ['class_language', 'availability_window', 'class_teacher']) {
+      await client.query(`delete from ${table} where class_id > $1`, [before.school_class]);
+    }
+    const { rowCount } = await client.query(`delete from school_class where id > $1 and label like $2`, [before.school_class, `${WRITE_LABEL}%`]);
+    await client.query('commit');
+    process.stdout.write(`  removed the write mix's rows (${rowCount} classes and their pairings, budget lines, events)\n`);
+  } catch (err) {
+    await client.query('rollback');
+    process.stderr.write(`could not remove the write mix's rows (later runs still work, the data set grows): ${String(err)}\n`);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * One scenario: a sequential counting pass per server (statements per
  * request, and a check that every server returns the same data), then for
@@ -237,7 +288,10 @@ async function runScenario(
       digests.push(JSON.stringify(target.digest(await post(server, target, list[i]!, headersOf(name)))));
     }
     const statementsPerRequest = ((await server.statements()) - before) / COUNTING_REQUESTS;
-    if (!reference) {
+    if (scenario.writes) {
+      const failed = digests.findIndex((d) => d !== '0');
+      if (failed >= 0) throw new Error(`scenario ${scenario.id}: write ${failed} has user errors`);
+    } else if (!reference) {
       reference = { server: name, digests };
     } else {
       const differs = digests.findIndex((d, i) => d !== reference!.digests[i]);
@@ -250,7 +304,7 @@ async function runScenario(
     results.push({ server: name, statementsPerRequest, runs: [] });
   }
   process.stdout.write(
-    `\nscenario ${scenario.id} (${scenario.title}): same data from ${entries.map(([n]) => n).join(', ')} on ${COUNTING_REQUESTS} requests; SQL/req ${results
+    `\nscenario ${scenario.id} (${scenario.title}): ${scenario.writes ? 'no user errors in' : 'same data from'} ${entries.map(([n]) => n).join(', ')} on ${COUNTING_REQUESTS} requests; SQL/req ${results
       .map((r) => `${r.server} ${r.statementsPerRequest.toFixed(2)}`)
       .join(', ')}\n`,
   );
@@ -259,22 +313,34 @@ async function runScenario(
     for (const result of results) {
       const server = servers.get(result.server)!;
       const target = scenario.targets[result.server]!;
-      const common = { url: `${server.url}${target.path}`, headers: headersOf(result.server), bodies: bodies.get(result.server)!, connections };
+      const common = {
+        url: `${server.url}${target.path}`,
+        headers: headersOf(result.server),
+        bodies: bodies.get(result.server)!,
+        connections,
+        ...(target.ok ? { verify: target.ok } : {}),
+      };
       const warm = await drive({ ...common, offset, seconds: opts.warmup });
       await waitForIdleDatabase(databaseUrl);
       const rss = sampleRss(server);
       const cpuBefore = server.cpuMs();
-      const run = await drive({ ...common, offset: offset + warm.requests, seconds: opts.seconds });
+      // Writes go on after the last body the warm-up sent (some were still unanswered when it stopped).
+      const run = await drive({ ...common, offset: scenario.writes ? warm.nextOffset : offset + warm.requests, seconds: opts.seconds });
       const cpuMsPerRequest = run.requests ? (server.cpuMs() - cpuBefore) / run.requests : 0;
       const rssPeakMb = rss.stop();
       await waitForIdleDatabase(databaseUrl);
       result.runs.push({ ...run, rssPeakMb, cpuMsPerRequest, loadAverage: os.loadavg()[0]! });
+      // Writes: the next run goes on after the last body sent, so no body is sent twice.
+      if (scenario.writes) {
+        offset = run.nextOffset;
+        if (offset > bodies.get(result.server)!.length) throw new Error(`scenario ${scenario.id}: more than ${bodies.get(result.server)!.length} writes; raise WRITE_SAMPLES`);
+      }
       const errors = errorCount(warm) + errorCount(run);
       process.stdout.write(
-        `  ${String(connections).padStart(3)} conn  ${result.server.padEnd(12)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p95 ${run.p95Ms} ms  p99 ${run.p99Ms} ms  CPU ${cpuMsPerRequest.toFixed(2)} ms/req  RSS ${rssPeakMb.toFixed(0)} MB${errors ? `  ERRORS ${errors} ${JSON.stringify(run.errors)}` : ''}\n`,
+        `  ${String(connections).padStart(3)} conn  ${result.server.padEnd(12)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p95 ${run.p95Ms} ms  p99 ${run.p99Ms} ms  CPU ${cpuMsPerRequest.toFixed(2)} ms/req  RSS ${rssPeakMb.toFixed(0)} MB${errors ? `  ERRORS ${errors} ${JSON.stringify(run.errors)} ${JSON.stringify([...(warm.failures ?? []), ...(run.failures ?? [])].slice(0, 3))}` : ''}\n`,
       );
     }
-    offset += 1000;
+    if (!scenario.writes) offset += 1000;
   }
   return { id: scenario.id, name: scenario.name, title: scenario.title, targets: results };
 }

@@ -120,8 +120,73 @@ const scenarios = {
       },
     };
   },
+  /** { id, first } → the exchange with visits (host school, town), goals and evaluations, budget totals, lines and funding. */
+  async exchange({ id, first }) {
+    const limit = first ?? 20;
+    const [exchange, visits, goals, totals, lines, funding] = await Promise.all([
+      pool.query(sql['4-exchange'], [id]),
+      pool.query(sql['4-visits'], [id, limit]),
+      pool.query(sql['4-goals'], [id, limit]),
+      pool.query(sql['4-totals'], [id]),
+      pool.query(sql['4-lines'], [id, limit]),
+      pool.query(sql['4-funding'], [id, limit]),
+    ]);
+    const e = exchange.rows[0];
+    if (!e) return { exchange: null };
+    const goalRows = groupBy(goals.rows, 'id');
+    return {
+      exchange: {
+        id: gid('Exchange', e.id),
+        title: e.title,
+        status: e.status,
+        visits: {
+          edges: visits.rows.map((v) => ({
+            node: {
+              id: gid('Visit', v.id),
+              startsOn: v.starts_on,
+              endsOn: v.ends_on,
+              participantCount: v.participant_count,
+              transportMode: v.transport_mode,
+              hostSchool: { id: gid('School', v.school_id), name: v.school_name, town: { name: v.town_name, country: v.country } },
+            },
+          })),
+        },
+        goals: {
+          edges: [...goalRows.values()].map(([g, ...more]) => ({
+            node: {
+              id: gid('Goal', g.id),
+              description: g.description,
+              evaluationOn: g.evaluation_on,
+              evaluations: {
+                edges: [g, ...more]
+                  .filter((r) => r.evaluation_id !== null)
+                  .map((r) => ({ node: { id: gid('Evaluation', r.evaluation_id), outcome: r.outcome, evaluatedOn: r.evaluated_on } })),
+              },
+            },
+          })),
+        },
+        budget: {
+          totals: totals.rows.map((t) => ({
+            currency: t.currency,
+            cost: Number(t.cost),
+            fundingSecured: Number(t.secured),
+            gap: Number(t.cost) - Number(t.secured),
+          })),
+        },
+        budgetLines: {
+          edges: lines.rows.map((l) => ({
+            node: { id: gid('BudgetLine', l.id), category: l.category, amountMinor: l.amount_minor, currency: l.currency, basis: l.basis },
+          })),
+        },
+        fundingSources: {
+          edges: funding.rows.map((f) => ({
+            node: { id: gid('FundingSource', f.id), kind: f.kind, amountMinor: f.amount_minor, currency: f.currency, status: f.status },
+          })),
+        },
+      },
+    };
+  },
 };
-
 function send(res, status, body) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
