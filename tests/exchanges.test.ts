@@ -9,7 +9,10 @@ import {
   AddParticipantDocument,
   AddVisitDocument,
   CreateExchangeDocument,
+  DeleteSchoolClassDocument,
   EraseParticipantDocument,
+  ExchangeForAppsDocument,
+  TwoGoalsDocument,
   ExchangeDetailDocument,
   ExchangeDocument,
   ExchangeNodeDocument,
@@ -28,6 +31,8 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { purgeExpiredPersonalData } from '../src/modules/retention/retention';
 import { agreedExchange, day, draftExchange, exchangeWorld, localId, transition, visitInput, type ExchangeWorld } from './fixtures/exchanges';
+import { Scope } from '../src/modules/auth/viewer';
+import { makeAppToken } from './fixtures/planned-exchanges';
 import { createTestApi, expectData, expectErrorCode, type Executor, type TestApi } from './helpers/api';
 
 let api: TestApi;
@@ -132,6 +137,8 @@ describe('exchange lifecycle', () => {
     await refuseTransition(w.coordSv, 'PROPOSED', 7, 'CONFLICT');
     await refuseTransition(w.coordSv, 'CANCELLED', 1, 'REASON_REQUIRED');
     await refuseTransition(w.coordSv, 'CANCELLED', 1, 'REASON_REQUIRED', '   ');
+    // The partner does not propose on the initiator's behalf.
+    await refuseTransition(w.coordFr, 'PROPOSED', 1, 'INITIATOR_MUST_PROPOSE');
     let version = (await transition(w.coordSv, draft.id, 'PROPOSED', 1)).exchange!.version;
     // The initiator cannot agree on the partner's behalf.
     await refuseTransition(w.coordSv, 'AGREED', version, 'PARTNER_MUST_AGREE');
@@ -165,6 +172,10 @@ describe('exchange lifecycle', () => {
       .updateParticipant.exchange!.version;
     version = (await transition(w.coordSv, draft.id, 'ONGOING', version)).exchange!.version;
 
+    // A visit under way keeps its start on record.
+    await expectRefused(draft.id, 'VISIT_STARTED', async () =>
+      expectData(await w.coordSv.exec(UpdateVisitDocument, { input: { id: visit.visit!.id, startsOn: day(20), endsOn: day(25) } })).updateVisit,
+    );
     // EVALUATING only once the last visit is over (it ends in two days).
     await refuseTransition(w.coordSv, 'EVALUATING', version, 'VISITS_NOT_OVER');
     const ended = expectData(await w.coordSv.exec(UpdateVisitDocument, { input: { id: visit.visit!.id, endsOn: day(-1) } })).updateVisit;
@@ -172,6 +183,10 @@ describe('exchange lifecycle', () => {
 
     // COMPLETED needs every goal evaluated.
     await refuseTransition(w.coordSv, 'COMPLETED', version, 'GOALS_NOT_EVALUATED');
+    // Once evaluating, no visit date moves.
+    await expectRefused(draft.id, 'VISIT_STARTED', async () =>
+      expectData(await w.coordSv.exec(UpdateVisitDocument, { input: { id: visit.visit!.id, endsOn: day(30) } })).updateVisit,
+    );
     // Visits that have happened stay on record.
     await expectRefused(draft.id, 'INVALID_TRANSITION', async () =>
       expectData(await w.coordSv.exec(RemoveVisitDocument, { input: { id: visit.visit!.id } })).removeVisit,
@@ -333,6 +348,8 @@ describe('participants and host families', () => {
     expect(list.participants!.totalCount).toBe(countBefore);
     const node = list.participants!.edges.find((e) => e.node.id === id)!.node;
     expect(node).toMatchObject({ alias: null, fullName: null, age: null, specialNeeds: null, needsNotes: null, parentalConsentOn: null, photoConsentOn: null });
+    // Which family hosted the pupil is the pupil's data too: the link goes, and the place is free again.
+    expect(node.hostFamily).toBeNull();
     expect(expectData(await api.admin.exec(ExchangeNodeDocument, { id })).node).toMatchObject({ alias: null, fullName: null, age: null });
     // Nothing written anywhere still holds the pupil's data: not the row, not the timeline, not the audit log.
     const conn = api.orm.em.getConnection();
@@ -421,6 +438,46 @@ describe('who sees what', () => {
     expect(school.exchanges.edges.map((e) => e.node.id)).toContain(exchangeId);
     const frClass = school.classes.edges.find((e) => e.node.id === w.frClass.id)!.node;
     expect(frClass.exchanges.totalCount).toBe(school.exchanges.totalCount);
+  });
+});
+
+describe('several mutations in one request', () => {
+  it('shows each mutation\'s own result, not what an earlier one loaded', async () => {
+    const ex = await agreedExchange(w, { startsOn: day(1500), endsOn: day(1501) }, 'Two at once');
+    const data = expectData(await w.coordSv.exec(TwoGoalsDocument, {
+      a: { exchangeId: ex.id, description: 'First' },
+      b: { exchangeId: ex.id, description: 'Second' },
+    }));
+    expect(data.first.exchange).toMatchObject({ version: ex.version + 1, goals: { totalCount: 2 } });
+    expect(data.second.exchange).toMatchObject({ version: ex.version + 2, goals: { totalCount: 3 } });
+  });
+});
+
+describe('classes in exchanges', () => {
+  it('cannot be deleted while an exchange keeps them on record', async () => {
+    const ex = await agreedExchange(w, { startsOn: day(1600), endsOn: day(1601) }, 'Keeps its classes');
+    const res = expectData(await api.admin.exec(DeleteSchoolClassDocument, { input: { id: w.frClass.id } })).deleteSchoolClass;
+    expect(res.userErrors.map((e) => e.code)).toEqual(['HAS_DEPENDENTS']);
+    expect(expectData(await w.coordSv.exec(ExchangeDocument, { id: ex.id })).exchange).not.toBeNull();
+  });
+
+  it('shows apps only what is public: classes open to partners, no notes, no names', async () => {
+    const ex = await agreedExchange(w, { startsOn: day(1700), endsOn: day(1701), notes: 'Meet at the station' }, 'For apps');
+    // The partner class stops looking for partners: apps no longer see it, the exchange's people still do.
+    await api.orm.em.getConnection().execute('update school_class set looking_for_partners = false where id = ?', [localId(w.frClass.id)]);
+    try {
+      const app = api.as(await makeAppToken(api, 'Exchange reader', [Scope.PUBLIC_READ, Scope.EXCHANGES_READ]));
+      const seen = expectData(await app.exec(ExchangeForAppsDocument, { id: ex.id })).exchange!;
+      expect(seen.classes.map((c) => c.schoolClass?.id ?? null)).toEqual([w.svClass.id, null]);
+      expect(seen.visits.edges[0]!.node).toEqual({ notes: null, guestClasses: [] });
+      expect(seen.timeline.edges.every((e) => e.node.actor === null)).toBe(true);
+      const own = expectData(await w.teacherSv.exec(ExchangeForAppsDocument, { id: ex.id })).exchange!;
+      expect(own.classes.map((c) => c.schoolClass?.id)).toEqual([w.svClass.id, w.frClass.id]);
+      expect(own.visits.edges[0]!.node).toEqual({ notes: 'Meet at the station', guestClasses: [{ id: w.frClass.id }] });
+      expect(own.timeline.edges.every((e) => e.node.actor !== null)).toBe(true);
+    } finally {
+      await api.orm.em.getConnection().execute('update school_class set looking_for_partners = true where id = ?', [localId(w.frClass.id)]);
+    }
   });
 });
 

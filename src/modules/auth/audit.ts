@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import type { Context } from '../../context';
 import { fromGlobalId } from '../../lib/global-id';
+import { createLoaders } from '../../loaders';
 
 /** Global ids named in a mutation's input or returned in its payload. */
 function collectIds(value: unknown, out: Set<string>, depth = 0): void {
@@ -43,6 +44,9 @@ async function audited(context: Context, operation: string, args: unknown, next:
   const ids = new Set<string>();
   collectIds(args, ids);
   const outer = context.em;
+  // Mutations run one after another; each starts with empty caches, so its
+  // payload never shows what an earlier mutation of the request had loaded.
+  context.loaders = createLoaders(outer);
   try {
     return await outer.transactional(async (em) => {
       context.em = em as EntityManager;

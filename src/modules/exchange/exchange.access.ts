@@ -53,10 +53,15 @@ type AccessLoaders = {
   exchangeClasses: { load(id: number): Promise<ExchangeClass[]> };
 };
 
-/** What the viewer may do with one exchange, through the request's loaders (batched across siblings). */
-export async function accessToExchange(loaders: AccessLoaders, viewer: Viewer, exchangeId: number): Promise<{ see: boolean; manage: boolean }> {
+/**
+ * What the viewer may do with one exchange, through the request's loaders
+ * (batched across siblings). `involved`: its managers and the teachers of its
+ * classes, who also see its classes, notes and who did what.
+ */
+export async function accessToExchange(loaders: AccessLoaders, viewer: Viewer, exchangeId: number): Promise<{ see: boolean; manage: boolean; involved: boolean }> {
   const [exchange, classes] = await Promise.all([loaders.exchange.load(exchangeId), loaders.exchangeClasses.load(exchangeId)]);
-  if (!exchange) return { see: false, manage: false };
+  if (!exchange) return { see: false, manage: false, involved: false };
   const access = new ExchangeAccess(viewer);
-  return { see: access.canSee(exchange, classes), manage: access.canManage(classes) };
+  const manage = access.canManage(classes);
+  return { see: access.canSee(exchange, classes), manage, involved: manage || classes.some((c) => viewer.teaches(c.classId)) };
 }

@@ -75,7 +75,7 @@ export async function changeExchange<T>(
       const exchange = await tx.findOne(Exchange, { id: exchangeId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const classes = exchange ? await tx.find(ExchangeClass, { exchangeId }, { refresh: true }) : [];
       if (!exchange || !access.canSee(exchange, classes)) {
-        check.add(options.idField, UserErrorCode.NOT_FOUND, 'No exchange has this id.');
+        check.add(options.idField, UserErrorCode.NOT_FOUND, 'Nothing you may see has this id.');
         throw new UserErrorsFound();
       }
       requireAllowed(actor.viewer, access.canManage(classes), 'change this exchange');
@@ -141,6 +141,6 @@ export async function exchangeIdOf(em: EntityManager, table: ChildTable, id: num
     em.getTransactionContext(),
   );
   const exchangeId = rows[0]?.exchange_id ?? null;
-  if (exchangeId === null) check.add(field, UserErrorCode.NOT_FOUND, `No ${table.replace('_', ' ')} has this id.`);
+  if (exchangeId === null) check.add(field, UserErrorCode.NOT_FOUND, 'Nothing you may see has this id.');
   return exchangeId;
 }

@@ -19,7 +19,7 @@ registerEnumType(ExchangeStatus, {
   name: 'ExchangeStatus',
   description: 'Where an exchange stands: DRAFT → PROPOSED → AGREED → PLANNED → ONGOING → EVALUATING → COMPLETED, or CANCELLED from any state before COMPLETED.',
   valuesConfig: {
-    DRAFT: { description: 'Being written by the initiating school; only its people see it.' },
+    DRAFT: { description: 'Being written; only the people of its schools see it, and only the initiating school proposes it.' },
     PROPOSED: { description: 'Sent to the partner schools for agreement.' },
     AGREED: { description: 'A partner school agreed; visits, goals and budget are being planned.' },
     PLANNED: { description: 'At least one visit with dates and one goal with an evaluation date exist.' },
@@ -200,7 +200,7 @@ export class Visit implements Node {
   @Property({ type: 'string', length: 20 })
   accommodation!: Accommodation;
 
-  @Field(() => String, { nullable: true, description: 'Practical notes, up to 2000 characters.' })
+  /** Internal: exposed by VisitResolver.notes to the exchange's own people. */
   @Property({ type: 'string', length: 2000, nullable: true })
   notes?: string | null;
 
@@ -285,7 +285,7 @@ export class Evaluation implements Node {
   @Property({ type: 'smallint' })
   outcome!: number;
 
-  @Field(() => String, { nullable: true, description: 'Notes, up to 4000 characters.' })
+  /** Internal: exposed by EvaluationResolver.notes to the exchange's own people. */
   @Property({ type: 'string', length: 4000, nullable: true })
   notes?: string | null;
 

@@ -41,8 +41,27 @@ export class ExchangeMember {
   @Field(() => ExchangeRole, { description: 'INITIATOR or PARTNER.' })
   role!: ExchangeRole;
 
-  @Field(() => SchoolClass, { description: 'The class.' })
-  schoolClass!: SchoolClass;
+  @Field(() => SchoolClass, {
+    nullable: true,
+    description: 'The class; null for a class not looking for partners, unless you are one of the exchange\'s people (its schools\' coordinators, its classes\' teachers) or an admin.',
+  })
+  schoolClass!: SchoolClass | null;
+}
+
+/**
+ * Classes of an exchange as the viewer may see them: its own people see
+ * them all; others (apps with exchanges:read) only those open to partners,
+ * as everywhere else in the API.
+ */
+async function visibleClasses(ctx: Context, exchangeId: number, classIds: number[]): Promise<(SchoolClass | null)[]> {
+  const [viewer, classes] = await Promise.all([ctx.viewer(), Promise.all(classIds.map((id) => ctx.loaders.schoolClass.load(id)))]);
+  const { involved } = await accessToExchange(ctx.loaders, viewer, exchangeId);
+  return classes.map((c) => (c && (involved || viewer.canSeeClass(c)) ? c : null));
+}
+
+/** The exchange's own people (coordinators of its schools, teachers of its classes) and admins. */
+async function involved(ctx: Context, exchangeId: number): Promise<boolean> {
+  return (await accessToExchange(ctx.loaders, await ctx.viewer(), exchangeId)).involved;
 }
 
 function service(ctx: Context, viewer: Awaited<ReturnType<Context['viewer']>>) {
@@ -77,8 +96,8 @@ export class ExchangeResolver {
   @FieldResolver(() => [ExchangeMember], { description: 'The classes taking part (2–20), the initiator first.' })
   async classes(@Root() exchange: Exchange, @Ctx() ctx: Context): Promise<ExchangeMember[]> {
     const members = await ctx.loaders.exchangeClasses.load(exchange.id);
-    const classes = await Promise.all(members.map((m) => ctx.loaders.schoolClass.load(m.classId)));
-    return members.map((m, i) => ({ role: m.role, schoolClass: classes[i]! }));
+    const classes = await visibleClasses(ctx, exchange.id, members.map((m) => m.classId));
+    return members.map((m, i) => ({ role: m.role, schoolClass: classes[i] ?? null }));
   }
 
   @FieldResolver(() => ETwinningProject, { nullable: true, description: 'The eTwinning project it belongs to, if any.' })
@@ -187,10 +206,15 @@ export class VisitResolver {
     return ctx.loaders.school.load(visit.hostSchoolId);
   }
 
-  @FieldResolver(() => [SchoolClass], { description: 'The visiting classes.' })
+  @FieldResolver(() => [SchoolClass], { description: 'The visiting classes (for apps: those looking for partners).' })
   async guestClasses(@Root() visit: Visit, @Ctx() ctx: Context) {
     const guests = await ctx.loaders.visitGuests.load(visit.id);
-    return (await Promise.all(guests.map((g) => ctx.loaders.schoolClass.load(g.classId)))).filter((c) => c !== null);
+    return (await visibleClasses(ctx, visit.exchangeId, guests.map((g) => g.classId))).filter((c) => c !== null);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Practical notes, up to 2000 characters. Internal: null for apps.' })
+  async notes(@Root() visit: Visit, @Ctx() ctx: Context) {
+    return (await involved(ctx, visit.exchangeId)) ? (visit.notes ?? null) : null;
   }
 
   @FieldResolver(() => Int, {
@@ -240,17 +264,30 @@ export class GoalResolver {
 
 @Resolver(() => Evaluation)
 export class EvaluationResolver {
-  @FieldResolver(() => User, { nullable: true, description: 'Who recorded it.' })
-  by(@Root() evaluation: Evaluation, @Ctx() ctx: Context) {
-    return evaluation.byUserId == null ? null : ctx.loaders.user.load(evaluation.byUserId);
+  private async exchangeIdOf(evaluation: Evaluation, ctx: Context): Promise<number | null> {
+    return (await ctx.loaders.goal.load(evaluation.goalId))?.exchangeId ?? null;
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who recorded it; null for apps.' })
+  async by(@Root() evaluation: Evaluation, @Ctx() ctx: Context) {
+    const exchangeId = await this.exchangeIdOf(evaluation, ctx);
+    if (evaluation.byUserId == null || exchangeId === null || !(await involved(ctx, exchangeId))) return null;
+    return ctx.loaders.user.load(evaluation.byUserId);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Notes, up to 4000 characters. Internal: null for apps.' })
+  async notes(@Root() evaluation: Evaluation, @Ctx() ctx: Context) {
+    const exchangeId = await this.exchangeIdOf(evaluation, ctx);
+    return exchangeId !== null && (await involved(ctx, exchangeId)) ? (evaluation.notes ?? null) : null;
   }
 }
 
 @Resolver(() => ExchangeEvent)
 export class ExchangeEventResolver {
-  @FieldResolver(() => User, { nullable: true, description: 'Who made the change (null for an app, or a deleted user).' })
-  actor(@Root() event: ExchangeEvent, @Ctx() ctx: Context) {
-    return event.actorUserId == null ? null : ctx.loaders.user.load(event.actorUserId);
+  @FieldResolver(() => User, { nullable: true, description: 'Who made the change; null when an app made it, the user was deleted, or you are an app yourself.' })
+  async actor(@Root() event: ExchangeEvent, @Ctx() ctx: Context) {
+    if (event.actorUserId == null || !(await involved(ctx, event.exchangeId))) return null;
+    return ctx.loaders.user.load(event.actorUserId);
   }
 }
 

@@ -310,6 +310,13 @@ export class ExchangeService extends ExchangeChangeService {
     const conn = em.getConnection();
     const tx = em.getTransactionContext();
     switch (to) {
+      case ExchangeStatus.PROPOSED: {
+        const initiator = classes.find((c) => c.role === ExchangeRole.INITIATOR);
+        if (!this.viewer.isAdmin && !(initiator && this.viewer.coordinates(initiator.schoolId))) {
+          check.add(['to'], UserErrorCode.INITIATOR_MUST_PROPOSE, 'A coordinator of the initiating school proposes the exchange.');
+        }
+        return;
+      }
       case ExchangeStatus.AGREED: {
         const partnerSchools = classes.filter((c) => c.role === ExchangeRole.PARTNER).map((c) => c.schoolId);
         if (!this.viewer.isAdmin && !partnerSchools.some((s) => this.viewer.coordinates(s))) {
@@ -417,8 +424,20 @@ export class ExchangeService extends ExchangeChangeService {
     const exchangeId = await exchangeIdOf(this.em, 'visit', id, check, ['id']);
     const notes = input.notes !== undefined ? check.text(['notes'], input.notes, 2000, false) : undefined;
     const options = { idField: ['id'], constraints: { visit_guest_class_no_overlap: OVERLAP } };
-    return changeExchange(this.em, this.actor, exchangeId, check, options, async ({ em, record }) => {
-      const visit = await em.findOneOrFail(Visit, { id: id! }, { refresh: true });
+    return changeExchange(this.em, this.actor, exchangeId, check, options, async ({ em, exchange, record }) => {
+      const visit = await em.findOne(Visit, { id: id! }, { refresh: true });
+      if (!visit) {
+        check.add(['id'], UserErrorCode.NOT_FOUND, 'Nothing you may see has this id.');
+        return null;
+      }
+      // What happened stays on record: no date of an evaluated exchange's visits moves, nor the start of a visit under way.
+      const started = toDateString(visit.startsOn) <= todayUtc();
+      const movesStart = input.startsOn != null && input.startsOn !== toDateString(visit.startsOn);
+      const movesEnd = input.endsOn != null && input.endsOn !== toDateString(visit.endsOn);
+      if ((exchange.status === ExchangeStatus.EVALUATING && (movesStart || movesEnd)) || (exchange.status === ExchangeStatus.ONGOING && started && movesStart)) {
+        check.add([movesStart ? 'startsOn' : 'endsOn'], UserErrorCode.VISIT_STARTED, 'This visit has started; its dates stay on record.');
+        return null;
+      }
       const next = {
         startsOn: input.startsOn ?? visit.startsOn,
         endsOn: input.endsOn ?? visit.endsOn,

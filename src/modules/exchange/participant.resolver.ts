@@ -28,9 +28,9 @@ export const HostFamilyConnection = connectionType(HostFamily, 'HostFamily', 'ho
 const BY_ID: Ordering = { key: 'ID:ASC', column: { sql: 't.id', type: 'number' }, direction: SortDirection.ASC };
 
 /** Registered pupils per exchange (erased ones included), one statement per batch, cached per request. */
-const participantCounts = new WeakMap<Context, DataLoader<number, number>>();
+const participantCounts = new WeakMap<object, DataLoader<number, number>>();
 function participantCountLoader(ctx: Context): DataLoader<number, number> {
-  let loader = participantCounts.get(ctx);
+  let loader = participantCounts.get(ctx.loaders);
   if (!loader) {
     loader = new DataLoader<number, number>(async (ids) => {
       const rows = await ctx.em.getConnection().execute<{ exchange_id: number; n: number }[]>(
@@ -39,7 +39,7 @@ function participantCountLoader(ctx: Context): DataLoader<number, number> {
       const byId = new Map(rows.map((r) => [Number(r.exchange_id), Number(r.n)]));
       return ids.map((id) => byId.get(id) ?? 0);
     });
-    participantCounts.set(ctx, loader);
+    participantCounts.set(ctx.loaders, loader);
   }
   return loader;
 }

@@ -14,7 +14,7 @@ const CAPACITY = { field: ['hostFamilyId'], code: UserErrorCode.CAPACITY_EXCEEDE
 
 /** The personal fields of a pupil: what erasure and retention null. */
 const PARTICIPANT_PERSONAL_SQL = `alias = null, full_name = null, age = null, special_needs = null, needs_notes = null,
-  parental_consent_on = null, photo_consent_on = null, erased_at = now()`;
+  parental_consent_on = null, photo_consent_on = null, host_family_id = null, erased_at = now()`;
 const HOST_FAMILY_PERSONAL_SQL = `name = null, contact = null, notes = null, languages = '{}', erased_at = now()`;
 
 function consentDate(check: InputChecker, field: string, value: string | null | undefined): void {

@@ -290,6 +290,15 @@ export class SchoolClassService {
         check.add(['id'], UserErrorCode.NOT_FOUND, 'No class has this id.');
         return { value: null, userErrors: check.errors };
       }
+      const [refs] = await em.getConnection().execute<{ n: number }[]>(
+        `select (select count(*) from exchange_class where class_id = ?) + (select count(*) from visit_guest_class where class_id = ?)
+              + (select count(*) from participant where class_id = ?) as n`,
+        [id, id, id], 'all', em.getTransactionContext(),
+      );
+      if (Number(refs!.n) > 0) {
+        check.add(['id'], UserErrorCode.HAS_DEPENDENTS, 'The class takes part in exchanges; they keep it on record.');
+        return { value: null, userErrors: check.errors };
+      }
       await em.nativeDelete(SchoolClass, { id });
       return { value: id, userErrors: [] };
     });

@@ -40,7 +40,7 @@ export class ExchangeYearStatusCount {
 @ObjectType({
   description:
     'Public counts of the exchanges with a class of a school in a town (an exchange with several schools in the town counts once), by status and year. ' +
-    'DRAFT exchanges are not counted: until proposed they are private to the initiating school. No personal data.',
+    'DRAFT exchanges are not counted: until proposed they are private to the people of their schools. No personal data.',
 })
 export class TownExchangeStats {
   @Field(() => Int, { description: 'Exchanges counted, in every status but DRAFT.' })

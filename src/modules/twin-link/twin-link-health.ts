@@ -93,10 +93,13 @@ const RULE =
 export class TwinLinkHealthResolver {
   @FieldResolver(() => DateScalar, {
     nullable: true,
-    description: `Last day pupils of the two towns met: the latest end date of a visit of an exchange between them that ran, capped at today; null if none ever ran. ${RULE}`,
+    description:
+      `When pupils of the two towns last met, to the month: the first day of the month of the latest end date of a visit of an exchange between them that ran, capped at today; null if none ever ran. ` +
+      `Public, so only the month is given: exact dates of school trips are not published. ${RULE}`,
   })
-  lastActivityAt(@Root() link: TwinLink, @Ctx() ctx: Context) {
-    return activity(ctx).loader.load(link.id);
+  async lastActivityAt(@Root() link: TwinLink, @Ctx() ctx: Context) {
+    const last = await activity(ctx).loader.load(link.id);
+    return last === null ? null : `${last.slice(0, 7)}-01`;
   }
 
   @FieldResolver(() => TwinLinkHealth, {
