@@ -7,7 +7,7 @@ import { InputChecker } from '../common/validation';
 import { BudgetBasis, BudgetLine, FundingSource } from './budget.entity';
 import { distanceBand, type ErasmusDistanceBand } from './distance-band';
 import { ERASMUS_TRAVEL_TABLE, travelUnitCost } from './erasmus-travel';
-import { changeExchange, exchangeIdOf, ExchangeChangeService } from './exchange.change';
+import { childUnderLock, changeExchange, exchangeIdOf, ExchangeChangeService } from './exchange.change';
 import { ExchangeEventKind, type Visit } from './exchange.entity';
 import type { AddBudgetLineInput, AddFundingSourceInput, UpdateBudgetLineInput, UpdateFundingSourceInput } from './budget.inputs';
 
@@ -88,7 +88,8 @@ export class BudgetService extends ExchangeChangeService {
     if (input.currency != null) changes.currency = checkCurrency(check, ['currency'], input.currency) ?? undefined;
     const exchangeId = await exchangeIdOf(this.em, 'budget_line', id, check, ['id']);
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['id'] }, async ({ em, record }) => {
-      const line = await em.findOneOrFail(BudgetLine, { id: id! }, { refresh: true });
+      const line = await childUnderLock(em, check, BudgetLine, id!);
+      if (!line) return null;
       Object.assign(line, changes);
       record(ExchangeEventKind.BUDGET_CHANGED, `Budget line changed (${changedFields(changes)}).`);
       return line;
@@ -101,7 +102,8 @@ export class BudgetService extends ExchangeChangeService {
     const id = check.globalId(['id'], globalId, 'BudgetLine');
     const exchangeId = await exchangeIdOf(this.em, 'budget_line', id, check, ['id']);
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['id'] }, async ({ em, record }) => {
-      const line = await em.findOneOrFail(BudgetLine, { id: id! }, { refresh: true });
+      const line = await childUnderLock(em, check, BudgetLine, id!);
+      if (!line) return null;
       await em.nativeDelete(BudgetLine, { id: line.id });
       record(ExchangeEventKind.BUDGET_CHANGED, `Budget line removed (${line.category}).`);
       return line;
@@ -142,7 +144,8 @@ export class BudgetService extends ExchangeChangeService {
     if (input.currency != null) changes.currency = checkCurrency(check, ['currency'], input.currency) ?? undefined;
     const exchangeId = await exchangeIdOf(this.em, 'funding_source', id, check, ['id']);
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['id'] }, async ({ em, record }) => {
-      const source = await em.findOneOrFail(FundingSource, { id: id! }, { refresh: true });
+      const source = await childUnderLock(em, check, FundingSource, id!);
+      if (!source) return null;
       Object.assign(source, changes);
       record(ExchangeEventKind.FUNDING_CHANGED, `Funding source changed (${changedFields(changes)}).`);
       return source;
@@ -155,7 +158,8 @@ export class BudgetService extends ExchangeChangeService {
     const id = check.globalId(['id'], globalId, 'FundingSource');
     const exchangeId = await exchangeIdOf(this.em, 'funding_source', id, check, ['id']);
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['id'] }, async ({ em, record }) => {
-      const source = await em.findOneOrFail(FundingSource, { id: id! }, { refresh: true });
+      const source = await childUnderLock(em, check, FundingSource, id!);
+      if (!source) return null;
       await em.nativeDelete(FundingSource, { id: source.id });
       record(ExchangeEventKind.FUNDING_CHANGED, `Funding source removed (${source.kind}).`);
       return source;

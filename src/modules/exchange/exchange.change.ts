@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, type EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireAllowed } from '../auth/policy';
 import type { Viewer } from '../auth/viewer';
@@ -124,6 +124,17 @@ export async function changeExchange<T>(
     }
     throw err;
   }
+}
+
+/**
+ * A child row (visit, goal, line …) read under the exchange's lock. It was
+ * found before the lock was taken, so a change that committed meanwhile may
+ * have removed it: then NOT_FOUND on `id`, not an internal error.
+ */
+export async function childUnderLock<T extends object>(em: EntityManager, check: InputChecker, entity: EntityName<T>, id: number): Promise<T | null> {
+  const row = await em.findOne(entity, { id } as never, { refresh: true });
+  if (!row) check.add(['id'], UserErrorCode.NOT_FOUND, 'Nothing you may see has this id.');
+  return (row as T | null) ?? null;
 }
 
 export type ChildTable = 'visit' | 'goal' | 'participant' | 'host_family' | 'budget_line' | 'funding_source';

@@ -12,7 +12,7 @@ import { SchoolClass, Theme } from '../school-class/school-class.entity';
 import { BadUserInputError } from '../../lib/errors';
 import { isCountryCode } from '../../lib/codes';
 import { ExchangeAccess } from './exchange.access';
-import { changeExchange, exchangeIdOf, ExchangeChangeService, type ChangeScope } from './exchange.change';
+import { childUnderLock, changeExchange, exchangeIdOf, ExchangeChangeService, type ChangeScope } from './exchange.change';
 import {
   Evaluation,
   Exchange,
@@ -471,7 +471,8 @@ export class ExchangeService extends ExchangeChangeService {
         check.add(['id'], UserErrorCode.INVALID_TRANSITION, `Visits of a ${exchange.status} exchange have happened or are happening; they stay on record.`);
         return null;
       }
-      const visit = await em.findOneOrFail(Visit, { id: id! }, { refresh: true });
+      const visit = await childUnderLock(em, check, Visit, id!);
+      if (!visit) return null;
       const count = await em.count(Visit, { exchangeId: exchange.id });
       if (exchange.status === ExchangeStatus.PLANNED && count === 1) {
         check.add(['id'], UserErrorCode.NO_VISIT, 'A PLANNED exchange keeps at least one visit.');
@@ -511,7 +512,8 @@ export class ExchangeService extends ExchangeChangeService {
     if (input.target !== undefined) changes.target = check.text(['target'], input.target, 500, false);
     if (input.evaluationOn !== undefined) changes.evaluationOn = input.evaluationOn;
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['id'] }, async ({ em, exchange, record }) => {
-      const goal = await em.findOneOrFail(Goal, { id: id! }, { refresh: true });
+      const goal = await childUnderLock(em, check, Goal, id!);
+      if (!goal) return null;
       if (changes.evaluationOn === null && goal.evaluationOn && exchange.status !== ExchangeStatus.DRAFT) {
         const others = await em.count(Goal, { exchangeId: exchange.id, evaluationOn: { $ne: null }, id: { $ne: goal.id } });
         const planned = [ExchangeStatus.PLANNED, ExchangeStatus.ONGOING, ExchangeStatus.EVALUATING].includes(exchange.status);

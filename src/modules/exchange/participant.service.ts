@@ -4,7 +4,7 @@ import type { Viewer } from '../auth/viewer';
 import { UserErrorCode, type Result } from '../common/user-error';
 import { InputChecker } from '../common/validation';
 import { registerRetentionPurger } from '../retention/retention';
-import { changeExchange, exchangeIdOf, ExchangeChangeService, type ChangeScope } from './exchange.change';
+import { childUnderLock, changeExchange, exchangeIdOf, ExchangeChangeService, type ChangeScope } from './exchange.change';
 import { ExchangeEventKind } from './exchange.entity';
 import { todayUtc } from './exchange.service';
 import { HostFamily, Participant } from './participant.entity';
@@ -113,7 +113,8 @@ export class ParticipantService extends ExchangeChangeService {
     const options = { idField: ['id'], constraints: { host_family_capacity: CAPACITY } };
     return changeExchange(this.em, this.actor, exchangeId, check, options, async (scope) => {
       const { em, record } = scope;
-      const participant = await em.findOneOrFail(Participant, { id: id! }, { refresh: true });
+      const participant = await childUnderLock(em, check, Participant, id!);
+      if (!participant) return null;
       if (participant.erasedAt) {
         check.add(['id'], UserErrorCode.ALREADY_ERASED, 'This participant\'s data was erased; add the pupil again if needed.');
         return null;
@@ -136,7 +137,8 @@ export class ParticipantService extends ExchangeChangeService {
     const exchangeId = await exchangeIdOf(this.em, 'participant', id, check, ['id']);
     // Erasure is a right that outlives the exchange: allowed when it is closed too.
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['id'], allowClosed: true }, async ({ em, record }) => {
-      const participant = await em.findOneOrFail(Participant, { id: id! }, { refresh: true });
+      const participant = await childUnderLock(em, check, Participant, id!);
+      if (!participant) return null;
       if (participant.erasedAt) {
         check.add(['id'], UserErrorCode.ALREADY_ERASED, 'This participant\'s data was already erased.');
         return null;
@@ -189,7 +191,8 @@ export class ParticipantService extends ExchangeChangeService {
     }
     const options = { idField: ['id'], constraints: { host_family_capacity: { ...CAPACITY, field: ['capacity'], message: 'More pupils are assigned than this capacity.' } } };
     return changeExchange(this.em, this.actor, exchangeId, check, options, async ({ em, record }) => {
-      const family = await em.findOneOrFail(HostFamily, { id: id! }, { refresh: true });
+      const family = await childUnderLock(em, check, HostFamily, id!);
+      if (!family) return null;
       if (family.erasedAt) {
         check.add(['id'], UserErrorCode.ALREADY_ERASED, 'This family\'s data was erased.');
         return null;
