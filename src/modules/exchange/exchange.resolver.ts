@@ -4,6 +4,8 @@ import { filterId } from '../common/filters';
 import { connectionType } from '../common/connection';
 import { PageArgs } from '../common/pagination';
 import { haversineKm } from '../../lib/text';
+import { daysBetween } from '../../lib/dates';
+import { toIsoDate } from '../common/scalars';
 import { User } from '../auth/auth.entity';
 import { ETwinningProject } from '../etwinning/etwinning.entity';
 import { SchoolClass } from '../school-class/school-class.entity';
@@ -233,13 +235,10 @@ export class VisitResolver {
 
   @FieldResolver(() => Int, { description: 'Length in days, counting the first and the last.' })
   days(@Root() visit: Visit) {
-    return Math.round((Date.parse(`${toIso(visit.endsOn)}T00:00:00Z`) - Date.parse(`${toIso(visit.startsOn)}T00:00:00Z`)) / 86_400_000) + 1;
+    return daysBetween(toIsoDate(visit.startsOn), toIsoDate(visit.endsOn)) + 1;
   }
 }
 
-function toIso(value: string | Date): string {
-  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
-}
 
 /** Distance of a visit, through the request's loaders (batched across visits). */
 export async function visitDistanceKm(ctx: Context, visit: Visit): Promise<number | null> {

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass } from '@mikro-orm/core';
 import { placeholders } from '../../lib/sql';
+import { daysBetween, todayUtc } from '../../lib/dates';
+import { toIsoDate } from '../common/scalars';
 import { requireAllowed, requireUser } from '../auth/policy';
 import type { Viewer } from '../auth/viewer';
 import { filterId } from '../common/filters';
@@ -63,15 +65,6 @@ const MAX_CLASSES = 20;
 const OVERLAP = { field: ['startsOn'], code: UserErrorCode.VISIT_OVERLAP, message: 'A guest class already has another visit on some of these dates.' };
 const MAX_VISIT_DAYS = 60;
 
-/** Today's date in UTC, YYYY-MM-DD: the calendar the date guards use. */
-export function todayUtc(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
-/** Whole days from a to b (YYYY-MM-DD). */
-function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
-}
 
 /** Rows of a child table for many exchanges (or goals) at once, in one statement. */
 export function childPages<T>(
@@ -340,7 +333,7 @@ export class ExchangeService extends ExchangeChangeService {
                   (select count(*)::int from participant where exchange_id = ? and erased_at is null and parental_consent_on is null) as unconsented`,
           [exchange.id, exchange.id], 'all', tx,
         );
-        const first = row!.first == null ? null : toDateString(row!.first);
+        const first = row!.first == null ? null : toIsoDate(row!.first);
         if (first === null || first > todayUtc()) {
           check.add(['to'], UserErrorCode.NOT_STARTED, first ? `The first visit starts on ${first}.` : 'The exchange has no visit.');
         }
@@ -353,7 +346,7 @@ export class ExchangeService extends ExchangeChangeService {
         const [row] = await conn.execute<{ last: string | Date | null }[]>(
           'select max(ends_on) as last from visit where exchange_id = ?', [exchange.id], 'all', tx,
         );
-        const last = row!.last == null ? null : toDateString(row!.last);
+        const last = row!.last == null ? null : toIsoDate(row!.last);
         if (last !== null && last >= todayUtc()) check.add(['to'], UserErrorCode.VISITS_NOT_OVER, `The last visit ends on ${last}.`);
         return;
       }
@@ -431,9 +424,9 @@ export class ExchangeService extends ExchangeChangeService {
         return null;
       }
       // What happened stays on record: no date of an evaluated exchange's visits moves, nor the start of a visit under way.
-      const started = toDateString(visit.startsOn) <= todayUtc();
-      const movesStart = input.startsOn != null && input.startsOn !== toDateString(visit.startsOn);
-      const movesEnd = input.endsOn != null && input.endsOn !== toDateString(visit.endsOn);
+      const started = toIsoDate(visit.startsOn) <= todayUtc();
+      const movesStart = input.startsOn != null && input.startsOn !== toIsoDate(visit.startsOn);
+      const movesEnd = input.endsOn != null && input.endsOn !== toIsoDate(visit.endsOn);
       if ((exchange.status === ExchangeStatus.EVALUATING && (movesStart || movesEnd)) || (exchange.status === ExchangeStatus.ONGOING && started && movesStart)) {
         check.add([movesStart ? 'startsOn' : 'endsOn'], UserErrorCode.VISIT_STARTED, 'This visit has started; its dates stay on record.');
         return null;
@@ -557,10 +550,6 @@ export class ExchangeService extends ExchangeChangeService {
   }
 }
 
-/** Dates from the database arrive as strings (pg) or Date objects (PGlite). */
-function toDateString(value: string | Date): string {
-  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
-}
 
 function checkVisitFields(
   check: InputChecker,

@@ -6,7 +6,7 @@ import { InputChecker } from '../common/validation';
 import { registerRetentionPurger } from '../retention/retention';
 import { childUnderLock, changeExchange, exchangeIdOf, ExchangeChangeService, type ChangeScope } from './exchange.change';
 import { ExchangeEventKind } from './exchange.entity';
-import { todayUtc } from './exchange.service';
+import { todayUtc } from '../../lib/dates';
 import { HostFamily, Participant } from './participant.entity';
 import type { AddHostFamilyInput, AddParticipantInput, UpdateHostFamilyInput, UpdateParticipantInput } from './participant.inputs';
 

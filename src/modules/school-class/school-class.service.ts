@@ -1,3 +1,4 @@
+import { daysBetween } from '../../lib/dates';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadUserInputError } from '../../lib/errors';
@@ -102,9 +103,6 @@ function classList(filter: SchoolClassFilter | null | undefined, viewer: Viewer,
   return { entity: SchoolClass, select: 'c.*', from, idColumn: 'c.id', where, params };
 }
 
-function daysBetween(a: string, b: string): number {
-  return (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000;
-}
 
 /** Checks the parts shared by create and update; returns the clean values. */
 function checkLanguages(check: InputChecker, languages: ClassLanguageInput[]) {

@@ -5,7 +5,7 @@ import type { Context } from '../../context';
 import { placeholders } from '../../lib/sql';
 import { DateScalar, toIsoDate } from '../common/scalars';
 import { ExchangeStatus } from '../exchange/exchange.entity';
-import { todayUtc } from '../exchange/exchange.service';
+import { todayUtc } from '../../lib/dates';
 import { TwinLink } from './twin-link.entity';
 
 export enum TwinLinkHealth {

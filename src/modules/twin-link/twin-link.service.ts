@@ -10,6 +10,7 @@ import { Town } from '../town/town.entity';
 import { TwinLink, TwinLinkSource, TwinLinkStatus } from './twin-link.entity';
 import type { CreateTwinLinkInput, EndTwinLinkInput, TwinLinkFilter } from './twin-link.inputs';
 import { placeholders } from '../../lib/sql';
+import { todayUtc } from '../../lib/dates';
 
 /** Links are listed oldest first (by id), which is stable for cursors. */
 const LINK_ORDER: Ordering = { key: 'ID:ASC', column: { sql: 'l.id', type: 'number' }, direction: SortDirection.ASC };
@@ -33,9 +34,6 @@ function linkWhere(filter: TwinLinkFilter | null | undefined) {
   return { where, params };
 }
 
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
 
 export class TwinLinkService {
   constructor(
@@ -106,8 +104,8 @@ export class TwinLinkService {
     requireAdmin(this.viewer);
     const check = new InputChecker();
     const id = check.globalId(['id'], input.id, 'TwinLink');
-    const endedOn = input.endedOn ?? today();
-    if (endedOn > today()) check.add(['endedOn'], UserErrorCode.INVALID_DATE_RANGE, 'endedOn must not be in the future.');
+    const endedOn = input.endedOn ?? todayUtc();
+    if (endedOn > todayUtc()) check.add(['endedOn'], UserErrorCode.INVALID_DATE_RANGE, 'endedOn must not be in the future.');
     if (!check.ok || id === null) return { value: null, userErrors: check.errors };
     return this.em.transactional(async (em) => {
       const link = await em.findOne(TwinLink, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
