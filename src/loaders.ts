@@ -123,3 +123,20 @@ export function createLoaders(em: EntityManager) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * For modules that keep DataLoaders of their own: builds them once per set
+ * of request loaders. Each mutation starts with fresh loaders (see
+ * auditMutations), so these are fresh for it too.
+ */
+export function perRequest<C extends { loaders: object }, T>(build: (ctx: C) => T): (ctx: C) => T {
+  const built = new WeakMap<object, T>();
+  return (ctx) => {
+    let value = built.get(ctx.loaders);
+    if (value === undefined) {
+      value = build(ctx);
+      built.set(ctx.loaders, value);
+    }
+    return value;
+  };
+}

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { perRequest } from '../../loaders';
 import { ForbiddenError } from '../../lib/errors';
 import { groupBy } from '../../lib/group-by';
 import { connectionType } from '../common/connection';
@@ -32,8 +33,6 @@ type CommunityLoaders = {
   contactExchanges: DataLoader<number, ExchangeContact[]>;
 };
 
-const perRequest = new WeakMap<object, CommunityLoaders>();
-
 /** Rows grouped by a key column, one statement per batch, through ctx.em as it is at batch time. */
 function grouped<T extends object>(ctx: Context, entity: new () => T, key: keyof T & string) {
   return new DataLoader<number, T[]>(async (ids) => {
@@ -44,18 +43,13 @@ function grouped<T extends object>(ctx: Context, entity: new () => T, key: keyof
 }
 
 /** This module's DataLoaders, one set per request (keyed by the request's loaders). */
-function communityLoaders(ctx: Context): CommunityLoaders {
-  let loaders = perRequest.get(ctx.loaders);
-  if (!loaders) {
-    loaders = {
-      exchangeContacts: grouped(ctx, ExchangeContact, 'exchangeId'),
-      twinLinkContacts: grouped(ctx, TwinLinkContact, 'twinLinkId'),
-      contactExchanges: grouped(ctx, ExchangeContact, 'contactId'),
-    };
-    perRequest.set(ctx.loaders, loaders);
-  }
-  return loaders;
-}
+const communityLoaders = perRequest(
+  (ctx: Context): CommunityLoaders => ({
+    exchangeContacts: grouped(ctx, ExchangeContact, 'exchangeId'),
+    twinLinkContacts: grouped(ctx, TwinLinkContact, 'twinLinkId'),
+    contactExchanges: grouped(ctx, ExchangeContact, 'contactId'),
+  }),
+);
 
 /**
  * Whether the viewer may read a contact's e-mail and phone: admins, the

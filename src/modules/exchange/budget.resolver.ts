@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Arg, Args, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { perRequest } from '../../loaders';
 import { ForbiddenError } from '../../lib/errors';
 import { groupBy } from '../../lib/group-by';
 import { connectionType } from '../common/connection';
@@ -133,28 +134,21 @@ type BudgetLoaders = {
   visitsOf: DataLoader<number, Visit[]>;
 };
 
-const perRequest = new WeakMap<object, BudgetLoaders>();
-
 /**
  * This module's DataLoaders, one set per request (keyed by the request's
  * loaders). They read through ctx.em at batch time, so inside a mutation
  * they see its transaction.
  */
-function budgetLoaders(ctx: Context): BudgetLoaders {
-  let loaders = perRequest.get(ctx.loaders);
-  if (!loaders) {
-    loaders = {
-      totals: new DataLoader((ids) => budgetTotals(ctx.em, ids)),
-      visitsOf: new DataLoader(async (ids) => {
-        const visits = await ctx.em.find(Visit, { exchangeId: { $in: [...ids] } }, { orderBy: { startsOn: 'asc', id: 'asc' } });
-        const byExchange = groupBy(visits, (v) => v.exchangeId);
-        return ids.map((id) => byExchange.get(id) ?? []);
-      }),
-    };
-    perRequest.set(ctx.loaders, loaders);
-  }
-  return loaders;
-}
+const budgetLoaders = perRequest(
+  (ctx: Context): BudgetLoaders => ({
+    totals: new DataLoader((ids) => budgetTotals(ctx.em, ids)),
+    visitsOf: new DataLoader(async (ids) => {
+      const visits = await ctx.em.find(Visit, { exchangeId: { $in: [...ids] } }, { orderBy: { startsOn: 'asc', id: 'asc' } });
+      const byExchange = groupBy(visits, (v) => v.exchangeId);
+      return ids.map((id) => byExchange.get(id) ?? []);
+    }),
+  }),
+);
 
 /** Money is for the people who manage the exchange: FORBIDDEN (the field becomes null) for everyone else. */
 async function requireManager(ctx: Context, exchangeId: number, what: string): Promise<void> {

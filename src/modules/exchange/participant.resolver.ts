@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { perRequest } from '../../loaders';
 import { ForbiddenError } from '../../lib/errors';
 import { idsInSql } from '../../lib/sql';
 import { connectionType } from '../common/connection';
@@ -28,21 +29,16 @@ export const HostFamilyConnection = connectionType(HostFamily, 'HostFamily', 'ho
 const BY_ID: Ordering = { key: 'ID:ASC', column: { sql: 't.id', type: 'number' }, direction: SortDirection.ASC };
 
 /** Registered pupils per exchange (erased ones included), one statement per batch, cached per request. */
-const participantCounts = new WeakMap<object, DataLoader<number, number>>();
-function participantCountLoader(ctx: Context): DataLoader<number, number> {
-  let loader = participantCounts.get(ctx.loaders);
-  if (!loader) {
-    loader = new DataLoader<number, number>(async (ids) => {
+const participantCountLoader = perRequest(
+  (ctx: Context) =>
+    new DataLoader<number, number>(async (ids) => {
       const rows = await ctx.em.getConnection().execute<{ exchange_id: number; n: number }[]>(
         `select exchange_id, count(*)::int as n from participant where ${idsInSql('exchange_id', ids)} group by exchange_id`,
       );
       const byId = new Map(rows.map((r) => [Number(r.exchange_id), Number(r.n)]));
       return ids.map((id) => byId.get(id) ?? 0);
-    });
-    participantCounts.set(ctx.loaders, loader);
-  }
-  return loader;
-}
+    }),
+);
 
 async function requireManage(ctx: Context, exchangeId: number, what: string): Promise<void> {
   if (!(await accessToExchange(ctx.loaders, await ctx.viewer(), exchangeId)).manage) {

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { perRequest } from '../../loaders';
 import { groupBy } from '../../lib/group-by';
 import { placeholders } from '../../lib/sql';
 import { ExchangeStatus } from '../exchange/exchange.entity';
@@ -95,16 +96,7 @@ export async function exchangeStatsOfTowns(em: EntityManager, townIds: readonly 
   });
 }
 
-const perRequest = new WeakMap<object, DataLoader<number, TownExchangeStats>>();
-
-function statsLoader(ctx: Context): DataLoader<number, TownExchangeStats> {
-  let loader = perRequest.get(ctx.loaders);
-  if (!loader) {
-    loader = new DataLoader((ids) => exchangeStatsOfTowns(ctx.em, ids));
-    perRequest.set(ctx.loaders, loader);
-  }
-  return loader;
-}
+const statsLoader = perRequest((ctx: Context) => new DataLoader<number, TownExchangeStats>((ids) => exchangeStatsOfTowns(ctx.em, ids)));
 
 @Resolver(() => Town)
 export class TownExchangeStatsResolver {

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Ctx, FieldResolver, registerEnumType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { perRequest } from '../../loaders';
 import { placeholders } from '../../lib/sql';
 import { DateScalar, toIsoDate } from '../common/scalars';
 import { ExchangeStatus } from '../exchange/exchange.entity';
@@ -72,18 +73,11 @@ export async function lastActivityOfLinks(em: EntityManager, linkIds: readonly n
 
 type Activity = { today: string; loader: DataLoader<number, string | null> };
 
-const perRequest = new WeakMap<object, Activity>();
-
 /** One loader per request (keyed by the request's loaders), with today fixed for the whole request. */
-function activity(ctx: Context): Activity {
-  let found = perRequest.get(ctx.loaders);
-  if (!found) {
-    const today = todayUtc();
-    found = { today, loader: new DataLoader((ids) => lastActivityOfLinks(ctx.em, ids, today)) };
-    perRequest.set(ctx.loaders, found);
-  }
-  return found;
-}
+const activity = perRequest((ctx: Context): Activity => {
+  const today = todayUtc();
+  return { today, loader: new DataLoader((ids) => lastActivityOfLinks(ctx.em, ids, today)) };
+});
 
 const RULE =
   'An exchange between schools of the two towns has a class of a school in each; it ran when it is ONGOING, EVALUATING or COMPLETED, on its visits that started on or before today (UTC).';
