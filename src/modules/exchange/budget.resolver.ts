@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Arg, Args, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { exchangeOf } from './exchange.payload';
 import { perRequest } from '../../loaders';
 import { ForbiddenError } from '../../lib/errors';
 import { groupBy } from '../../lib/group-by';
@@ -226,8 +227,6 @@ export class VisitTravelSupportResolver {
 function service(ctx: Context, viewer: Awaited<ReturnType<Context['viewer']>>) {
   return new BudgetService(ctx.em, viewer, ctx.requestId);
 }
-
-const exchangeOf = (ctx: Context, row: { exchangeId: number } | null) => (row ? ctx.em.findOne(Exchange, { id: row.exchangeId }) : null);
 
 @Resolver()
 export class BudgetMutationResolver {

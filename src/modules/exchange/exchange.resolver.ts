@@ -11,6 +11,7 @@ import { ETwinningProject } from '../etwinning/etwinning.entity';
 import { SchoolClass } from '../school-class/school-class.entity';
 import { School } from '../school/school.entity';
 import { accessToExchange } from './exchange.access';
+import { exchangeOf } from './exchange.payload';
 import { distanceBand, ErasmusDistanceBand } from './distance-band';
 import { Evaluation, Exchange, ExchangeEvent, ExchangeRole, Goal, Visit } from './exchange.entity';
 import {
@@ -166,38 +167,38 @@ export class ExchangeResolver {
   @Mutation(() => VisitPayload, { description: 'Adds a visit: guest classes of the exchange travel to a host school of the exchange.' })
   async addVisit(@Arg('input', () => AddVisitInput, { description: 'The visit.' }) input: AddVisitInput, @Ctx() ctx: Context): Promise<VisitPayload> {
     const { value, userErrors } = await service(ctx, await ctx.viewer()).addVisit(input);
-    return { visit: value, exchange: value ? await ctx.em.findOne(Exchange, { id: value.exchangeId }) : null, userErrors };
+    return { visit: value, exchange: await exchangeOf(ctx, value), userErrors };
   }
 
   @Mutation(() => VisitPayload, { description: 'Changes a visit\'s dates, counts, transport or accommodation.' })
   async updateVisit(@Arg('input', () => UpdateVisitInput, { description: 'The changes.' }) input: UpdateVisitInput, @Ctx() ctx: Context): Promise<VisitPayload> {
     const { value, userErrors } = await service(ctx, await ctx.viewer()).updateVisit(input);
-    return { visit: value, exchange: value ? await ctx.em.findOne(Exchange, { id: value.exchangeId }) : null, userErrors };
+    return { visit: value, exchange: await exchangeOf(ctx, value), userErrors };
   }
 
   @Mutation(() => VisitPayload, { description: 'Removes a visit that has not started (exchange DRAFT to PLANNED; a PLANNED exchange keeps at least one).' })
   async removeVisit(@Arg('input', () => RemoveInput, { description: 'The visit.' }) input: RemoveInput, @Ctx() ctx: Context): Promise<VisitPayload> {
     const { value, userErrors } = await service(ctx, await ctx.viewer()).removeVisit(input.id);
-    return { visit: null, exchange: value ? await ctx.em.findOne(Exchange, { id: value.exchangeId }) : null, userErrors };
+    return { visit: null, exchange: await exchangeOf(ctx, value), userErrors };
   }
 
   @Mutation(() => GoalPayload, { description: 'Adds a shared goal.' })
   async addGoal(@Arg('input', () => AddGoalInput, { description: 'The goal.' }) input: AddGoalInput, @Ctx() ctx: Context): Promise<GoalPayload> {
     const { value, userErrors } = await service(ctx, await ctx.viewer()).addGoal(input);
-    return { goal: value, exchange: value ? await ctx.em.findOne(Exchange, { id: value.exchangeId }) : null, userErrors };
+    return { goal: value, exchange: await exchangeOf(ctx, value), userErrors };
   }
 
   @Mutation(() => GoalPayload, { description: 'Changes a goal.' })
   async updateGoal(@Arg('input', () => UpdateGoalInput, { description: 'The changes.' }) input: UpdateGoalInput, @Ctx() ctx: Context): Promise<GoalPayload> {
     const { value, userErrors } = await service(ctx, await ctx.viewer()).updateGoal(input);
-    return { goal: value, exchange: value ? await ctx.em.findOne(Exchange, { id: value.exchangeId }) : null, userErrors };
+    return { goal: value, exchange: await exchangeOf(ctx, value), userErrors };
   }
 
   @Mutation(() => EvaluationPayload, { description: 'Records an evaluation of a goal (from AGREED on).' })
   async addEvaluation(@Arg('input', () => AddEvaluationInput, { description: 'The evaluation.' }) input: AddEvaluationInput, @Ctx() ctx: Context): Promise<EvaluationPayload> {
     const { value, userErrors } = await service(ctx, await ctx.viewer()).addEvaluation(input);
     const goal = value ? await ctx.em.findOne(Goal, { id: value.goalId }) : null;
-    return { evaluation: value, exchange: goal ? await ctx.em.findOne(Exchange, { id: goal.exchangeId }) : null, userErrors };
+    return { evaluation: value, exchange: await exchangeOf(ctx, goal), userErrors };
   }
 }
 

@@ -9,6 +9,7 @@ import { PageArgs, SortDirection, type Ordering } from '../common/pagination';
 import { SchoolClass } from '../school-class/school-class.entity';
 import { School } from '../school/school.entity';
 import { accessToExchange } from './exchange.access';
+import { exchangeOf } from './exchange.payload';
 import { Exchange } from './exchange.entity';
 import { childPages } from './exchange.service';
 import { HostFamily, Participant } from './participant.entity';
@@ -78,13 +79,13 @@ export class ExchangeParticipantsResolver {
   @Mutation(() => ParticipantPayload, { description: 'Adds a pupil to an exchange (coordinators of a school of the exchange, admins).' })
   async addParticipant(@Arg('input', () => AddParticipantInput, { description: 'The pupil.' }) input: AddParticipantInput, @Ctx() ctx: Context): Promise<ParticipantPayload> {
     const { value, userErrors } = await new ParticipantService(ctx.em, await ctx.viewer(), ctx.requestId).add(input);
-    return { participant: value, exchange: value ? await ctx.em.findOne(Exchange, { id: value.exchangeId }) : null, userErrors };
+    return { participant: value, exchange: await exchangeOf(ctx, value), userErrors };
   }
 
   @Mutation(() => ParticipantPayload, { description: 'Changes a pupil\'s data, consents or host family.' })
   async updateParticipant(@Arg('input', () => UpdateParticipantInput, { description: 'The changes.' }) input: UpdateParticipantInput, @Ctx() ctx: Context): Promise<ParticipantPayload> {
     const { value, userErrors } = await new ParticipantService(ctx.em, await ctx.viewer(), ctx.requestId).update(input);
-    return { participant: value, exchange: value ? await ctx.em.findOne(Exchange, { id: value.exchangeId }) : null, userErrors };
+    return { participant: value, exchange: await exchangeOf(ctx, value), userErrors };
   }
 
   @Mutation(() => ParticipantPayload, {
@@ -92,19 +93,19 @@ export class ExchangeParticipantsResolver {
   })
   async eraseParticipant(@Arg('input', () => EraseParticipantInput, { description: 'The participant.' }) input: EraseParticipantInput, @Ctx() ctx: Context): Promise<ParticipantPayload> {
     const { value, userErrors } = await new ParticipantService(ctx.em, await ctx.viewer(), ctx.requestId).erase(input.id);
-    return { participant: value, exchange: value ? await ctx.em.findOne(Exchange, { id: value.exchangeId }) : null, userErrors };
+    return { participant: value, exchange: await exchangeOf(ctx, value), userErrors };
   }
 
   @Mutation(() => HostFamilyPayload, { description: 'Adds a host family of a school of the exchange.' })
   async addHostFamily(@Arg('input', () => AddHostFamilyInput, { description: 'The family.' }) input: AddHostFamilyInput, @Ctx() ctx: Context): Promise<HostFamilyPayload> {
     const { value, userErrors } = await new ParticipantService(ctx.em, await ctx.viewer(), ctx.requestId).addHostFamily(input);
-    return { hostFamily: value, exchange: value ? await ctx.em.findOne(Exchange, { id: value.exchangeId }) : null, userErrors };
+    return { hostFamily: value, exchange: await exchangeOf(ctx, value), userErrors };
   }
 
   @Mutation(() => HostFamilyPayload, { description: 'Changes a host family.' })
   async updateHostFamily(@Arg('input', () => UpdateHostFamilyInput, { description: 'The changes.' }) input: UpdateHostFamilyInput, @Ctx() ctx: Context): Promise<HostFamilyPayload> {
     const { value, userErrors } = await new ParticipantService(ctx.em, await ctx.viewer(), ctx.requestId).updateHostFamily(input);
-    return { hostFamily: value, exchange: value ? await ctx.em.findOne(Exchange, { id: value.exchangeId }) : null, userErrors };
+    return { hostFamily: value, exchange: await exchangeOf(ctx, value), userErrors };
   }
 }
 
