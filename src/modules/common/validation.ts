@@ -101,6 +101,13 @@ export class InputChecker {
     }
   }
 
+  /** A whole number from min to max (INVALID_VALUE otherwise); null or undefined passes (nothing given). */
+  wholeNumber(field: (string | number)[], value: number | null | undefined, min: number, max: number): void {
+    if (value != null && (!Number.isInteger(value) || value < min || value > max)) {
+      this.add(field, UserErrorCode.INVALID_VALUE, `${field.join('.')} is a whole number from ${min} to ${max}.`);
+    }
+  }
+
   date(field: (string | number)[], value: string): boolean {
     if (!isIsoDate(value)) {
       this.add(field, UserErrorCode.INVALID_DATE_RANGE, `${field.join('.')} is not a valid date (YYYY-MM-DD).`);

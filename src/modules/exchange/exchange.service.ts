@@ -527,9 +527,7 @@ export class ExchangeService extends ExchangeChangeService {
     const goalId = check.globalId(['goalId'], input.goalId, 'Goal');
     const exchangeId = await exchangeIdOf(this.em, 'goal', goalId, check, ['goalId']);
     const notes = check.text(['notes'], input.notes, 4000, false);
-    if (!Number.isInteger(input.outcome) || input.outcome < 1 || input.outcome > 5) {
-      check.add(['outcome'], UserErrorCode.INVALID_VALUE, 'outcome is a whole number from 1 to 5.');
-    }
+    check.wholeNumber(['outcome'], input.outcome, 1, 5);
     if (input.evaluatedOn > todayUtc()) check.add(['evaluatedOn'], UserErrorCode.INVALID_DATE_RANGE, 'An evaluation cannot be dated in the future.');
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['goalId'] }, async ({ em, exchange, record }) => {
       if ([ExchangeStatus.DRAFT, ExchangeStatus.PROPOSED].includes(exchange.status)) {
@@ -560,12 +558,8 @@ function checkVisitFields(
   } else if (daysBetween(v.startsOn, v.endsOn) + 1 > MAX_VISIT_DAYS) {
     check.add(['endsOn'], UserErrorCode.VISIT_TOO_LONG, `A visit lasts at most ${MAX_VISIT_DAYS} days.`);
   }
-  if (!Number.isInteger(v.participantCount) || v.participantCount < 0 || v.participantCount > 500) {
-    check.add(['participantCount'], UserErrorCode.INVALID_VALUE, 'participantCount is a whole number from 0 to 500.');
-  }
-  if (!Number.isInteger(v.accompanyingTeacherCount) || v.accompanyingTeacherCount < 0 || v.accompanyingTeacherCount > 100) {
-    check.add(['accompanyingTeacherCount'], UserErrorCode.INVALID_VALUE, 'accompanyingTeacherCount is a whole number from 0 to 100.');
-  }
+  check.wholeNumber(['participantCount'], v.participantCount, 0, 500);
+  check.wholeNumber(['accompanyingTeacherCount'], v.accompanyingTeacherCount, 0, 100);
 }
 
 function checkGreen(check: InputChecker, mode: TransportMode, green: boolean): void {

@@ -21,10 +21,6 @@ function consentDate(check: InputChecker, field: string, value: string | null | 
   if (value != null && value > todayUtc()) check.add([field], UserErrorCode.INVALID_DATE_RANGE, `${field} cannot be in the future.`);
 }
 
-function age(check: InputChecker, value: number | null | undefined): void {
-  if (value != null && (!Number.isInteger(value) || value < 3 || value > 25)) check.add(['age'], UserErrorCode.INVALID_VALUE, 'age is a whole number from 3 to 25.');
-}
-
 /**
  * Pupils and host families of an exchange. Personal data about minors:
  * only coordinators of the schools involved (and admins) read or change it,
@@ -54,7 +50,7 @@ export class ParticipantService extends ExchangeChangeService {
     const fullName = check.text(['fullName'], input.fullName, 200, false);
     const needsNotes = check.text(['needsNotes'], input.needsNotes, 2000, false);
     const familyId = input.hostFamilyId != null ? check.globalId(['hostFamilyId'], input.hostFamilyId, 'HostFamily') : null;
-    age(check, input.age);
+    check.wholeNumber(['age'], input.age, 3, 25);
     consentDate(check, 'parentalConsentOn', input.parentalConsentOn);
     consentDate(check, 'photoConsentOn', input.photoConsentOn);
     const options = { idField: ['exchangeId'], constraints: { host_family_capacity: CAPACITY } };
@@ -95,7 +91,7 @@ export class ParticipantService extends ExchangeChangeService {
     if (input.fullName !== undefined) changes.fullName = check.text(['fullName'], input.fullName, 200, false);
     if (input.needsNotes !== undefined) changes.needsNotes = check.text(['needsNotes'], input.needsNotes, 2000, false);
     if (input.age !== undefined) {
-      age(check, input.age);
+      check.wholeNumber(['age'], input.age, 3, 25);
       changes.age = input.age;
     }
     if (input.specialNeeds !== undefined) changes.specialNeeds = input.specialNeeds;
@@ -158,9 +154,7 @@ export class ParticipantService extends ExchangeChangeService {
     const contact = check.text(['contact'], input.contact, 320, false);
     const notes = check.text(['notes'], input.notes, 2000, false);
     const languages = check.languages(['languages'], input.languages ?? [], 10);
-    if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 10) {
-      check.add(['capacity'], UserErrorCode.INVALID_VALUE, 'capacity is a whole number from 1 to 10.');
-    }
+    check.wholeNumber(['capacity'], input.capacity, 1, 10);
     return changeExchange(this.em, this.actor, exchangeId, check, { idField: ['exchangeId'] }, async ({ em, classes, record }) => {
       if (!classes.some((c) => c.schoolId === schoolId)) {
         check.add(['schoolId'], UserErrorCode.NOT_IN_EXCHANGE, 'This school has no class in the exchange.');
@@ -184,9 +178,7 @@ export class ParticipantService extends ExchangeChangeService {
     if (input.notes !== undefined) changes.notes = check.text(['notes'], input.notes, 2000, false);
     if (input.languages != null) changes.languages = check.languages(['languages'], input.languages, 10);
     if (input.capacity != null) {
-      if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 10) {
-        check.add(['capacity'], UserErrorCode.INVALID_VALUE, 'capacity is a whole number from 1 to 10.');
-      }
+      check.wholeNumber(['capacity'], input.capacity, 1, 10);
       changes.capacity = input.capacity;
     }
     const options = { idField: ['id'], constraints: { host_family_capacity: { ...CAPACITY, field: ['capacity'], message: 'More pupils are assigned than this capacity.' } } };
