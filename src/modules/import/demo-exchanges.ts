@@ -23,8 +23,8 @@ const PER_EURO: Record<string, number> = {
 
 export const currencyOf = (country: string): string => CURRENCY[country] ?? 'EUR';
 
-type Status = 'DRAFT' | 'PROPOSED' | 'AGREED' | 'PLANNED' | 'COMPLETED' | 'CANCELLED';
-const LIFECYCLE: Status[] = ['DRAFT', 'PROPOSED', 'AGREED', 'PLANNED', 'ONGOING', 'EVALUATING', 'COMPLETED'] as Status[];
+type Status = 'DRAFT' | 'PROPOSED' | 'AGREED' | 'PLANNED' | 'ONGOING' | 'EVALUATING' | 'COMPLETED' | 'CANCELLED';
+const LIFECYCLE: Status[] = ['DRAFT', 'PROPOSED', 'AGREED', 'PLANNED', 'ONGOING', 'EVALUATING', 'COMPLETED'];
 const STATUS_WEIGHTS: [Status, number][] = [
   ['COMPLETED', 35],
   ['PLANNED', 25],
