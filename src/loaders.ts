@@ -10,6 +10,7 @@ import { CountryLanguage, Town } from './modules/town/town.entity';
 import { TwinLink } from './modules/twin-link/twin-link.entity';
 import type { ConnectionResult, PageArgs } from './modules/common/pagination';
 import { groupBy } from './lib/group-by';
+import { mapRow } from './modules/common/row-mapper';
 import { placeholders } from './lib/sql';
 import { Contact, Organisation } from './modules/community/community.entity';
 import { BudgetLine, FundingSource } from './modules/exchange/budget.entity';
@@ -17,10 +18,10 @@ import { Evaluation, Exchange, ExchangeClass, ExchangeEvent, Goal, Visit, VisitG
 import { HostFamily, Participant } from './modules/exchange/participant.entity';
 
 /**
- * `select * from <table> where <key> in (…)`, mapped to managed entities.
+ * `select * from <table> where <key> in (…)`, mapped to entities (see mapRow).
  * For these key lookups, em.find's criteria processing and query builder
  * cost several times the CPU of the statement itself (npm run bench);
- * em.map hydrates exactly as the list queries in pagination.ts do.
+ * mapRow hydrates exactly as the list queries in pagination.ts do.
  */
 async function selectIn<T>(
   em: EntityManager,
@@ -40,7 +41,7 @@ async function selectIn<T>(
       'all',
       em.getTransactionContext(),
     );
-  return rows.map((row) => em.map(entity, row) as T);
+  return rows.map((row) => mapRow(em, entity, row));
 }
 
 /** Entities by primary key, one statement per batch. */

@@ -4,6 +4,7 @@ import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 't
 import { BadUserInputError } from '../../lib/errors';
 import { placeholders } from '../../lib/sql';
 import { groupBy } from '../../lib/group-by';
+import { mapRow } from './row-mapper';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -151,7 +152,7 @@ function orderBy(order: Ordering, idColumn: string, reverse: boolean): string {
 
 function rowToEntity<T>(em: EntityManager, entity: EntityClass<T>, row: Record<string, unknown>): T {
   const { __sort: _s, __parent: _p, __rn: _r, ...data } = row;
-  return em.map(entity, data) as T;
+  return mapRow(em, entity, data);
 }
 
 function buildConnection<T>(
