@@ -59,6 +59,11 @@ type AccessLoaders = {
  * classes, who also see its classes, notes and who did what.
  */
 export async function accessToExchange(loaders: AccessLoaders, viewer: Viewer, exchangeId: number): Promise<{ see: boolean; manage: boolean; involved: boolean }> {
+  if (viewer.isAdmin) {
+    // Admins may do everything with any exchange: its classes decide nothing (one statement fewer).
+    const exists = (await loaders.exchange.load(exchangeId)) !== null;
+    return { see: exists, manage: exists, involved: exists };
+  }
   const [exchange, classes] = await Promise.all([loaders.exchange.load(exchangeId), loaders.exchangeClasses.load(exchangeId)]);
   if (!exchange) return { see: false, manage: false, involved: false };
   const access = new ExchangeAccess(viewer);
