@@ -102,6 +102,8 @@ describe('partner suggestions', () => {
     expect(town).toBeLessThanOrEqual(1);
     for (const edge of edges) {
       for (const r of edge.node.reasons) expect(r.weight).toBeCloseTo(DEFAULT_PARTNER_WEIGHTS[r.criterion as keyof typeof DEFAULT_PARTNER_WEIGHTS], 9);
+      // Ranked without text, explained for the page: every reason of a returned suggestion says why.
+      for (const r of edge.node.reasons) expect(r.detail).not.toBe('');
       const total = edge.node.reasons.reduce((s, r) => s + r.weight * r.score, 0);
       expect(edge.node.score).toBeCloseTo(total, 6);
     }

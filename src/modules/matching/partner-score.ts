@@ -80,7 +80,7 @@ export type Reason = { criterion: PartnerCriterion; weight: number; score: numbe
 
 const level = (l: string) => CEFR_ORDER.indexOf(l as CefrLevel);
 
-export function languageFit(a: ClassProfile, b: ClassProfile, only?: Set<string>): { score: number; detail: string } {
+export function languageFit(a: ClassProfile, b: ClassProfile, only?: Set<string>, explain = true): { score: number; detail: string } {
   const keep = (l: string) => !only || only.has(l);
   const aToB = [...a.offers].filter((l) => b.learns.has(l) && keep(l));
   const bToA = [...b.offers].filter((l) => a.learns.has(l) && keep(l));
@@ -88,14 +88,15 @@ export function languageFit(a: ClassProfile, b: ClassProfile, only?: Set<string>
   const r2 = bToA.length > 0 ? 1 : 0;
   let score = (r1 + r2) / 2;
   const parts: string[] = [];
-  if (r1) parts.push(`they learn ${aToB.map((l) => `${l} (${b.learns.get(l)})`).join(', ')}, which you teach in`);
-  if (r2) parts.push(`they teach in ${bToA.map((l) => `${l}, which you learn (${a.learns.get(l)})`).join('; ')}`);
+  if (r1 && explain) parts.push(`they learn ${aToB.map((l) => `${l} (${b.learns.get(l)})`).join(', ')}, which you teach in`);
+  if (r2 && explain) parts.push(`they teach in ${bToA.map((l) => `${l}, which you learn (${a.learns.get(l)})`).join('; ')}`);
   if (r1 && r2) {
     let gap = 5;
     for (const x of aToB) for (const y of bToA) gap = Math.min(gap, Math.abs(level(b.learns.get(x)!) - level(a.learns.get(y)!)));
     score *= 1 - 0.1 * gap;
-    parts.push(gap === 0 ? 'levels match' : `levels ${gap} CEFR step${gap > 1 ? 's' : ''} apart`);
+    if (explain) parts.push(gap === 0 ? 'levels match' : `levels ${gap} CEFR step${gap > 1 ? 's' : ''} apart`);
   }
+  if (!explain) return { score, detail: '' };
   return { score, detail: parts.length ? `${r1 && r2 ? 'Reciprocal tandem' : 'One-way'}: ${parts.join('; ')}` : 'No language to exchange' };
 }
 
@@ -147,40 +148,57 @@ export function normaliseWeights(overrides: Partial<Record<PartnerCriterion, num
   return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, v / sum])) as PartnerWeights;
 }
 
-/** Scores candidate B for class A; see the module comment for each formula. */
-export function scorePartner(a: ClassProfile, b: ClassProfile, ctx: CandidateContext, weights: PartnerWeights): { score: number; reasons: Reason[] } {
-  const lang = languageFit(a, b, ctx.languages);
+/**
+ * Scores candidate B for class A; see the module comment for each formula.
+ * With `explain` false every detail is '' (the scores are the same): the
+ * ranking of a few hundred candidates needs no text, only the page does.
+ */
+export function scorePartner(
+  a: ClassProfile,
+  b: ClassProfile,
+  ctx: CandidateContext,
+  weights: PartnerWeights,
+  explain = true,
+): { score: number; reasons: Reason[] } {
+  const text = (detail: () => string) => (explain ? detail() : '');
+  const lang = languageFit(a, b, ctx.languages, explain);
   const age = ageOverlap(a, b);
   const size = Math.min(a.pupilCount, b.pupilCount) / Math.max(a.pupilCount, b.pupilCount);
   const themeJ = jaccard(a.themes, b.themes);
   const subjectJ = jaccard(a.subjects, b.subjects);
   const interest = [themeJ, subjectJ].filter((v): v is number => v !== null);
   const themes = interest.length ? interest.reduce((s, v) => s + v, 0) / interest.length : 0;
-  const sharedThemes = a.themes.filter((t) => b.themes.includes(t));
-  const sharedSubjects = a.subjects.filter((t) => b.subjects.includes(t));
   const avail = availabilityOverlap(a, b);
   const { received, answered, accepted, completed, closed } = ctx.history;
   const reliability = ((answered + 1) / (received + 2) + (accepted + 1) / (received + 2) + (completed + 1) / (closed + 2)) / 3;
-  const historyParts = [
-    received ? `Answered ${answered} of ${received} proposals, accepted ${accepted}` : 'No proposal history yet',
-    closed ? `completed ${completed} of ${closed} finished exchanges` : 'no finished exchanges yet',
-  ];
   const ageDays = Math.max(0, (ctx.now.getTime() - b.updatedAt.getTime()) / 86_400_000);
   const freshness = Math.exp(-ageDays / 60);
   const raw: [PartnerCriterion, number, string][] = [
     [PartnerCriterion.LANGUAGE, lang.score, lang.detail],
-    [PartnerCriterion.AGE, age, `Ages ${b.ageMin}–${b.ageMax} against ${a.ageMin}–${a.ageMax}`],
-    [PartnerCriterion.SIZE, size, `${b.pupilCount} pupils against ${a.pupilCount}`],
+    [PartnerCriterion.AGE, age, text(() => `Ages ${b.ageMin}–${b.ageMax} against ${a.ageMin}–${a.ageMax}`)],
+    [PartnerCriterion.SIZE, size, text(() => `${b.pupilCount} pupils against ${a.pupilCount}`)],
     [PartnerCriterion.TOWN, ctx.townScore, ctx.townDetail],
     [
       PartnerCriterion.THEMES,
       themes,
-      sharedThemes.length || sharedSubjects.length ? `Shared: ${[...sharedThemes, ...sharedSubjects].join(', ')}` : 'No shared themes or subjects',
+      text(() => {
+        const shared = [...a.themes.filter((t) => b.themes.includes(t)), ...a.subjects.filter((t) => b.subjects.includes(t))];
+        return shared.length ? `Shared: ${shared.join(', ')}` : 'No shared themes or subjects';
+      }),
     ],
-    [PartnerCriterion.AVAILABILITY, avail.score, avail.days ? `${avail.days} days available in common` : 'No common availability listed'],
-    [PartnerCriterion.TWIN_TOWN, ctx.isTwin ? 1 : 0, ctx.isTwin ? 'The towns are twinned' : 'The towns are not twinned'],
-    [PartnerCriterion.RELIABILITY, reliability, historyParts.join('; ')],
-    [PartnerCriterion.FRESHNESS, freshness, `Listing updated ${Math.floor(ageDays)} days ago`],
+    [PartnerCriterion.AVAILABILITY, avail.score, text(() => (avail.days ? `${avail.days} days available in common` : 'No common availability listed'))],
+    [PartnerCriterion.TWIN_TOWN, ctx.isTwin ? 1 : 0, text(() => (ctx.isTwin ? 'The towns are twinned' : 'The towns are not twinned'))],
+    [
+      PartnerCriterion.RELIABILITY,
+      reliability,
+      text(() =>
+        [
+          received ? `Answered ${answered} of ${received} proposals, accepted ${accepted}` : 'No proposal history yet',
+          closed ? `completed ${completed} of ${closed} finished exchanges` : 'no finished exchanges yet',
+        ].join('; '),
+      ),
+    ],
+    [PartnerCriterion.FRESHNESS, freshness, text(() => `Listing updated ${Math.floor(ageDays)} days ago`)],
   ];
   const reasons = raw.map(([criterion, score, detail]) => ({ criterion, weight: weights[criterion], score: round(score), detail }));
   const score = round(reasons.reduce((s, r) => s + r.weight * r.score, 0));

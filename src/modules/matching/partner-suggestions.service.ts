@@ -7,7 +7,7 @@ import { filterCountry, filterId } from '../common/filters';
 import { pageRequest, type PageArgs } from '../common/pagination';
 import { SchoolClass, type ClassLanguage } from '../school-class/school-class.entity';
 import { languagesOf } from '../language-pairing/language-pairing.service';
-import { normaliseWeights, scorePartner, type ClassProfile, type PartnerWeights, type Reason } from './partner-score';
+import { normaliseWeights, scorePartner, type CandidateContext, type ClassProfile, type PartnerWeights, type Reason } from './partner-score';
 import type { PartnerSuggestionFilter, PartnerWeightsInput } from './partner-suggestions.inputs';
 import { NETWORK_VERSION_SQL, townNetwork } from './town-network';
 import type { TownFacts, TownSimilarityScore } from './town-similarity';
@@ -280,39 +280,42 @@ export class PartnerSuggestionService {
     const rows = JSON.parse(result!.candidates) as CandidateRow[];
     if (rows.length === 0) return this.page([], start, page.limit);
 
-    const towns = new Map<number, TownSimilarityScore>();
+    // Ranking: every candidate's score, without the text of its reasons.
     const now = new Date();
-    const scored = rows.map((row) => {
+    const similarities = new Map<number, TownSimilarityScore>();
+    const candidates = rows.map((row) => {
       const town = townFacts(row);
-      let similarity = towns.get(town.id);
-      if (!similarity && town.id !== myTown.id) towns.set(town.id, (similarity = network.score(myTown, town)));
-      const t = townScore(similarity, town.id === myTown.id);
-      const km = Math.round(haversineKm(myTown.latitude, myTown.longitude, town.latitude, town.longitude));
-      const { score, reasons } = scorePartner(
-        mine,
-        profile(row),
-        {
-          townScore: t.score,
-          townDetail: `${t.detail} (${km} km${town.country !== myTown.country ? ', across a border' : ''})`,
-          isTwin: Boolean(row.is_twin),
-          history: {
-            received: Number(row.received),
-            answered: Number(row.answered),
-            accepted: Number(row.accepted),
-            completed: Number(row.completed),
-            closed: Number(row.closed),
-          },
-          languages: only,
-          now,
+      const sameTown = town.id === myTown.id;
+      let similarity = similarities.get(town.id);
+      if (!similarity && !sameTown) similarities.set(town.id, (similarity = network.score(myTown, town, { explain: false })));
+      const context: CandidateContext = {
+        townScore: sameTown ? 0 : (similarity?.score ?? 0),
+        townDetail: '',
+        isTwin: Boolean(row.is_twin),
+        history: {
+          received: Number(row.received),
+          answered: Number(row.answered),
+          accepted: Number(row.accepted),
+          completed: Number(row.completed),
+          closed: Number(row.closed),
         },
-        weights,
-      );
-      return { id: Number(row.id), score, reasons };
+        languages: only,
+        now,
+      };
+      const theirs = profile(row);
+      return { id: Number(row.id), town, theirs, context, score: scorePartner(mine, theirs, context, weights, false).score };
     });
-    scored.sort((x, y) => y.score - x.score || x.id - y.id);
+    candidates.sort((x, y) => y.score - x.score || x.id - y.id);
+
+    // The page: the same scores again, now with every reason explained.
+    const slice = candidates.slice(start, start + page.limit).map((c) => {
+      const t = townScore(c.town.id === myTown.id ? undefined : network.score(myTown, c.town), c.town.id === myTown.id);
+      const km = Math.round(haversineKm(myTown.latitude, myTown.longitude, c.town.latitude, c.town.longitude));
+      const townDetail = `${t.detail} (${km} km${c.town.country !== myTown.country ? ', across a border' : ''})`;
+      return { id: c.id, ...scorePartner(mine, c.theirs, { ...c.context, townDetail }, weights) };
+    });
 
     // Entities only for the page asked for.
-    const slice = scored.slice(start, start + page.limit);
     const classes = slice.length ? await em.find(SchoolClass, { id: { $in: slice.map((r) => r.id) } }) : [];
     const byId = new Map(classes.map((c) => [c.id, c]));
     const results: PartnerSuggestionResult[] = [];
@@ -320,7 +323,7 @@ export class PartnerSuggestionService {
       const schoolClass = byId.get(r.id);
       if (schoolClass) results.push({ schoolClass, score: r.score, reasons: r.reasons });
     }
-    return this.page(results, start, page.limit, scored.length);
+    return this.page(results, start, page.limit, candidates.length);
   }
 
   /** A page of `results` that starts at position `start` of `total` ranked suggestions. */
