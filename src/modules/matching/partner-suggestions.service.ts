@@ -39,14 +39,10 @@ type TownColumns = { town_id: number; town_name: string; country: string; popula
 
 type CandidateRow = ClassFacts & TownColumns & { is_twin: boolean; received: number; answered: number; accepted: number; completed: number; closed: number };
 
-/**
- * SQL columns (for a class alias c) that profile() reads besides the class's
- * own columns. The languages and windows are JSON: as text in a row of their
- * own, as JSON where the row itself goes into a JSON array.
- */
-const PROFILE_EXTRAS = (c: string, as: 'text' | 'json' = 'text') => `(extract(epoch from ${c}.updated_at) * 1000)::float8 as updated_ms,
-  (select coalesce(json_agg(json_build_array(l.language, l.role, l.level)), '[]') from class_language l where l.class_id = ${c}.id)::${as} as languages,
-  (select coalesce(json_agg(json_build_array(w.starts_on, w.ends_on)), '[]') from availability_window w where w.class_id = ${c}.id)::${as} as windows`;
+/** SQL columns (for a class alias c) that profile() reads besides the class's own columns. */
+const PROFILE_EXTRAS = (c: string) => `(extract(epoch from ${c}.updated_at) * 1000)::float8 as updated_ms,
+  (select coalesce(json_agg(json_build_array(l.language, l.role, l.level)), '[]') from class_language l where l.class_id = ${c}.id)::text as languages,
+  (select coalesce(json_agg(json_build_array(w.starts_on, w.ends_on)), '[]') from availability_window w where w.class_id = ${c}.id)::text as windows`;
 
 /** SQL columns (for a town alias t) that townFacts() reads. */
 const TOWN_COLUMNS = (t: string) =>
@@ -233,11 +229,8 @@ export class PartnerSuggestionService {
           order by (c.learns && ?::text[])::int + (c.offers && ?::text[])::int desc, is_twin desc, c.updated_at desc, c.id
           limit ${N}
        )
-       -- Lateral joins: a few hundred index lookups, never a scan of all towns. The rows
-       -- come back as one JSON array: parsing it is a fraction of the CPU (and garbage)
-       -- that pg's row-by-row, column-by-column parsing of ~300 rows costs.
-       select coalesce(json_agg(candidate), '[]')::text as candidates from (
-       select x.id, x.age_min, x.age_max, x.pupil_count, x.themes, x.subjects, ${PROFILE_EXTRAS('x', 'json')}, t.*, x.is_twin, h.*, xh.*
+       -- Lateral joins: a few hundred index lookups, never a scan of all towns.
+       select x.id, x.age_min, x.age_max, x.pupil_count, x.themes, x.subjects, ${PROFILE_EXTRAS('x')}, t.*, x.is_twin, h.*, xh.*
          from chosen x
          cross join lateral (select ${TOWN_COLUMNS('t')} from school s join town t on t.id = s.town_id where s.id = x.school_id) t
          -- How the candidate answers proposals (RELIABILITY): those answered or older than 14 days.
@@ -253,8 +246,7 @@ export class PartnerSuggestionService {
            select count(*) filter (where e.status = 'COMPLETED')::int as completed, count(*)::int as closed
              from exchange_class ec join exchange e on e.id = ec.exchange_id
             where ec.class_id = x.id and e.status in ('COMPLETED', 'CANCELLED')
-         ) xh
-       ) candidate`;
+         ) xh`;
     const candidateParams = [
       myTown.id,
       classId,
@@ -273,11 +265,10 @@ export class PartnerSuggestionService {
       learnsLit,
     ];
     // The network facts load (only when they changed) while the candidates are looked for.
-    const [[result], network] = await Promise.all([
-      conn.execute<{ candidates: string }[]>(candidatesSql, candidateParams),
+    const [rows, network] = await Promise.all([
+      conn.execute<CandidateRow[]>(candidatesSql, candidateParams),
       townNetwork(em, String(network_version)),
     ]);
-    const rows = JSON.parse(result!.candidates) as CandidateRow[];
     if (rows.length === 0) return this.page([], start, page.limit);
 
     // Ranking: every candidate's score, without the text of its reasons.
