@@ -17,7 +17,14 @@ export type Machine = {
 export type TargetResult = {
   server: ServerName;
   statementsPerRequest: number;
-  runs: (LoadResult & { rssPeakMb: number; cpuMsPerRequest: number; /** 1-minute load average at the end of the run. */ loadAverage: number })[];
+  runs: (LoadResult & {
+    rssPeakMb: number;
+    cpuMsPerRequest: number;
+    /** CPU of the whole machine (server, PostgreSQL, autocannon, anything else) per response; absent in older results. */
+    machineCpuMsPerRequest?: number;
+    /** 1-minute load average at the end of the run. */
+    loadAverage: number;
+  })[];
 };
 
 export type ScenarioResult = { id: number; name: string; title: string; targets: TargetResult[] };
@@ -91,6 +98,7 @@ export function markdown(r: BenchReport): string {
       'postgraphile = PostGraphile 4 (bench/peers/postgraphile); raw = node:http + pg + hand-written SQL (bench/peers/raw). ' +
       'SQL/req: statements sent by the server\'s pg clients (BEGIN/COMMIT included), over a sequential counting pass. ' +
       'CPU ms/req: user + system CPU time of the server process during the run, per response (PostgreSQL\'s own time not included); ' +
+      'machine CPU ms/req: CPU time of the whole machine during the run (every core, every process: the server, PostgreSQL, autocannon and anything else), per response; ' +
       'less sensitive than req/s to other load on the machine. RSS: the largest VmRSS sampled every 100 ms during the run. ' +
       'load: the 1-minute load average at the end of the run, the bench\'s own processes (server, PostgreSQL, autocannon) included; ' +
       'well above 2–3 means other work shared the two cores.',
@@ -98,8 +106,8 @@ export function markdown(r: BenchReport): string {
   ];
   for (const c of r.settings.connections) {
     lines.push(`## ${c} connections`, '');
-    lines.push('| # | scenario | server | req/s | p50 ms | p95 ms | p99 ms | SQL/req | CPU ms/req | errors | RSS MB | load | ours ÷ PostGraphile | ours ÷ raw |');
-    lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('| # | scenario | server | req/s | p50 ms | p95 ms | p99 ms | SQL/req | CPU ms/req | machine CPU ms/req | errors | RSS MB | load | ours ÷ PostGraphile | ours ÷ raw |');
+    lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const s of r.scenarios) {
       const ours = run(s, 'ours', c);
       for (const server of SERVERS) {
@@ -112,7 +120,7 @@ export function markdown(r: BenchReport): string {
         };
         lines.push(
           `| ${s.id} | ${s.title} | ${server} | ${fmt(x.rps, 0)} | ${fmt(x.p50Ms)} | ${fmt(x.p95Ms)} | ${fmt(x.p99Ms)} | ` +
-            `${fmt(cell.target.statementsPerRequest, 2)} | ${fmt(x.cpuMsPerRequest, 2)} | ${errorCount(x)} | ${fmt(x.rssPeakMb, 0)} | ${fmt(x.loadAverage, 1)} | ${ratio('postgraphile')} | ${ratio('raw')} |`,
+            `${fmt(cell.target.statementsPerRequest, 2)} | ${fmt(x.cpuMsPerRequest, 2)} | ${x.machineCpuMsPerRequest === undefined ? '–' : fmt(x.machineCpuMsPerRequest, 2)} | ${errorCount(x)} | ${fmt(x.rssPeakMb, 0)} | ${fmt(x.loadAverage, 1)} | ${ratio('postgraphile')} | ${ratio('raw')} |`,
         );
       }
     }

@@ -48,6 +48,17 @@ function readCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
 }
 
+/**
+ * CPU time the whole machine has spent so far (user, nice, system, irq and
+ * softirq of every core, from /proc/stat), in ms: the server, PostgreSQL,
+ * autocannon and anything else running.
+ */
+export function machineCpuMs(): number {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
+  return ((user + nice + system + irq + softirq) * 1000) / USER_HZ;
+}
+
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

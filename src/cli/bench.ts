@@ -12,7 +12,7 @@ import { drive, errorCount } from '../bench/load';
 import { summariseProfile } from '../bench/profile';
 import { checkTargets, markdown, type BenchReport, type ScenarioResult, type TargetResult } from '../bench/report';
 import { buildSamples, buildWriteSamples, scenarios as allScenarios, WRITE_LABEL, type Scenario, type Target } from '../bench/scenarios';
-import { sampleRss, startServer, waitForIdleDatabase, type BenchServer, type ServerName } from '../bench/servers';
+import { machineCpuMs, sampleRss, startServer, waitForIdleDatabase, type BenchServer, type ServerName } from '../bench/servers';
 import { createTokenFromCli } from '../modules/auth/token-cli';
 
 const USAGE = `npm run bench [-- options]
@@ -324,12 +324,14 @@ async function runScenario(
       await waitForIdleDatabase(databaseUrl);
       const rss = sampleRss(server);
       const cpuBefore = server.cpuMs();
+      const machineBefore = machineCpuMs();
       // Writes go on after the last body the warm-up sent (some were still unanswered when it stopped).
       const run = await drive({ ...common, offset: scenario.writes ? warm.nextOffset : offset + warm.requests, seconds: opts.seconds });
       const cpuMsPerRequest = run.requests ? (server.cpuMs() - cpuBefore) / run.requests : 0;
+      const machineCpuMsPerRequest = run.requests ? (machineCpuMs() - machineBefore) / run.requests : 0;
       const rssPeakMb = rss.stop();
       await waitForIdleDatabase(databaseUrl);
-      result.runs.push({ ...run, rssPeakMb, cpuMsPerRequest, loadAverage: os.loadavg()[0]! });
+      result.runs.push({ ...run, rssPeakMb, cpuMsPerRequest, machineCpuMsPerRequest, loadAverage: os.loadavg()[0]! });
       // Writes: the next run goes on after the last body sent, so no body is sent twice.
       if (scenario.writes) {
         offset = run.nextOffset;
@@ -337,7 +339,7 @@ async function runScenario(
       }
       const errors = errorCount(warm) + errorCount(run);
       process.stdout.write(
-        `  ${String(connections).padStart(3)} conn  ${result.server.padEnd(12)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p95 ${run.p95Ms} ms  p99 ${run.p99Ms} ms  CPU ${cpuMsPerRequest.toFixed(2)} ms/req  RSS ${rssPeakMb.toFixed(0)} MB${errors ? `  ERRORS ${errors} ${JSON.stringify(run.errors)} ${JSON.stringify([...(warm.failures ?? []), ...(run.failures ?? [])].slice(0, 3))}` : ''}\n`,
+        `  ${String(connections).padStart(3)} conn  ${result.server.padEnd(12)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms} ms  p95 ${run.p95Ms} ms  p99 ${run.p99Ms} ms  CPU ${cpuMsPerRequest.toFixed(2)} ms/req (machine ${machineCpuMsPerRequest.toFixed(2)})  RSS ${rssPeakMb.toFixed(0)} MB${errors ? `  ERRORS ${errors} ${JSON.stringify(run.errors)} ${JSON.stringify([...(warm.failures ?? []), ...(run.failures ?? [])].slice(0, 3))}` : ''}\n`,
       );
     }
     if (!scenario.writes) offset += 1000;
