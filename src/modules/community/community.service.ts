@@ -152,17 +152,28 @@ export class CommunityService extends ExchangeChangeService {
     return link;
   }
 
-  async attach(input: AttachContactInput): Promise<Result<{ contact: Contact; target: Target }>> {
-    requireUser(this.viewer);
-    const check = new InputChecker();
+  /** The contact and the exchange or twin link an attach or detach names; null once `check` holds why not. */
+  private async contactAndTarget(
+    check: InputChecker,
+    input: { contactId: string; exchangeId?: string | null; twinLinkId?: string | null },
+  ): Promise<{ contact: Contact; target: Target } | null> {
     const contactId = check.globalId(['contactId'], input.contactId, 'Contact');
     const target = this.target(check, input);
-    if (!check.ok || target === null) return { value: null, userErrors: check.errors };
+    if (!check.ok || target === null) return null;
     const contact = await this.em.findOne(Contact, { id: contactId! });
     if (!contact) {
       check.add(['contactId'], UserErrorCode.NOT_FOUND, 'No contact has this id.');
-      return { value: null, userErrors: check.errors };
+      return null;
     }
+    return { contact, target };
+  }
+
+  async attach(input: AttachContactInput): Promise<Result<{ contact: Contact; target: Target }>> {
+    requireUser(this.viewer);
+    const check = new InputChecker();
+    const named = await this.contactAndTarget(check, input);
+    if (!named) return { value: null, userErrors: check.errors };
+    const { contact, target } = named;
     requireAllowed(this.viewer, await this.canSeeDetails(contact), 'attach this contact: only its creator, admins and managers of an exchange it belongs to may');
     const role = input.role;
 
@@ -203,14 +214,9 @@ export class CommunityService extends ExchangeChangeService {
   async detach(input: DetachContactInput): Promise<Result<{ contact: Contact; target: Target }>> {
     requireUser(this.viewer);
     const check = new InputChecker();
-    const contactId = check.globalId(['contactId'], input.contactId, 'Contact');
-    const target = this.target(check, input);
-    if (!check.ok || target === null) return { value: null, userErrors: check.errors };
-    const contact = await this.em.findOne(Contact, { id: contactId! });
-    if (!contact) {
-      check.add(['contactId'], UserErrorCode.NOT_FOUND, 'No contact has this id.');
-      return { value: null, userErrors: check.errors };
-    }
+    const named = await this.contactAndTarget(check, input);
+    if (!named) return { value: null, userErrors: check.errors };
+    const { contact, target } = named;
     const which = input.role != null ? { role: input.role } : {};
     const notThere = (where: string) =>
       check.add(['contactId'], UserErrorCode.NOT_FOUND, `${contact.name} holds ${input.role ? `no ${input.role} role` : 'no role'} in the ${where}.`);
