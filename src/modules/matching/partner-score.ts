@@ -87,16 +87,16 @@ export function languageFit(a: ClassProfile, b: ClassProfile, only?: Set<string>
   const r1 = aToB.length > 0 ? 1 : 0;
   const r2 = bToA.length > 0 ? 1 : 0;
   let score = (r1 + r2) / 2;
-  const parts: string[] = [];
-  if (r1 && explain) parts.push(`they learn ${aToB.map((l) => `${l} (${b.learns.get(l)})`).join(', ')}, which you teach in`);
-  if (r2 && explain) parts.push(`they teach in ${bToA.map((l) => `${l}, which you learn (${a.learns.get(l)})`).join('; ')}`);
+  let gap = 5;
   if (r1 && r2) {
-    let gap = 5;
     for (const x of aToB) for (const y of bToA) gap = Math.min(gap, Math.abs(level(b.learns.get(x)!) - level(a.learns.get(y)!)));
     score *= 1 - 0.1 * gap;
-    if (explain) parts.push(gap === 0 ? 'levels match' : `levels ${gap} CEFR step${gap > 1 ? 's' : ''} apart`);
   }
   if (!explain) return { score, detail: '' };
+  const parts: string[] = [];
+  if (r1) parts.push(`they learn ${aToB.map((l) => `${l} (${b.learns.get(l)})`).join(', ')}, which you teach in`);
+  if (r2) parts.push(`they teach in ${bToA.map((l) => `${l}, which you learn (${a.learns.get(l)})`).join('; ')}`);
+  if (r1 && r2) parts.push(gap === 0 ? 'levels match' : `levels ${gap} CEFR step${gap > 1 ? 's' : ''} apart`);
   return { score, detail: parts.length ? `${r1 && r2 ? 'Reciprocal tandem' : 'One-way'}: ${parts.join('; ')}` : 'No language to exchange' };
 }
 

@@ -80,10 +80,14 @@ function townFacts(row: TownColumns): TownFacts {
   };
 }
 
-/** Town similarity as a partner criterion: the towns' score, with its strongest reason as the detail. */
-function townScore(result: TownSimilarityScore | undefined, sameTown: boolean): { score: number; detail: string } {
-  if (sameTown) return { score: 0, detail: 'Same town' };
-  if (!result) return { score: 0, detail: 'Town unknown' };
+/**
+ * Town similarity as a partner criterion: the towns' score, with its
+ * strongest reason as the detail ('' without `explain`).
+ */
+function townScore(result: TownSimilarityScore | undefined, sameTown: boolean, explain = true): { score: number; detail: string } {
+  if (sameTown) return { score: 0, detail: explain ? 'Same town' : '' };
+  if (!result) return { score: 0, detail: explain ? 'Town unknown' : '' };
+  if (!explain) return { score: result.score, detail: '' };
   const best = [...result.reasons].sort((x, y) => y.weight * y.score - x.weight * x.score)[0];
   return { score: result.score, detail: `Towns ${Math.round(result.score * 100)}% alike${best ? `; ${best.detail}` : ''}` };
 }
@@ -280,7 +284,7 @@ export class PartnerSuggestionService {
       let similarity = similarities.get(town.id);
       if (!similarity && !sameTown) similarities.set(town.id, (similarity = network.score(myTown, town, { explain: false })));
       const context: CandidateContext = {
-        townScore: sameTown ? 0 : (similarity?.score ?? 0),
+        townScore: townScore(similarity, sameTown, false).score,
         townDetail: '',
         isTwin: Boolean(row.is_twin),
         history: {
@@ -294,13 +298,13 @@ export class PartnerSuggestionService {
         now,
       };
       const theirs = profile(row);
-      return { id: Number(row.id), town, theirs, context, score: scorePartner(mine, theirs, context, weights, false).score };
+      return { id: Number(row.id), town, sameTown, theirs, context, score: scorePartner(mine, theirs, context, weights, false).score };
     });
     candidates.sort((x, y) => y.score - x.score || x.id - y.id);
 
     // The page: the same scores again, now with every reason explained.
     const slice = candidates.slice(start, start + page.limit).map((c) => {
-      const t = townScore(c.town.id === myTown.id ? undefined : network.score(myTown, c.town), c.town.id === myTown.id);
+      const t = townScore(c.sameTown ? undefined : network.score(myTown, c.town), c.sameTown);
       const km = Math.round(haversineKm(myTown.latitude, myTown.longitude, c.town.latitude, c.town.longitude));
       const townDetail = `${t.detail} (${km} km${c.town.country !== myTown.country ? ', across a border' : ''})`;
       return { id: c.id, ...scorePartner(mine, c.theirs, { ...c.context, townDetail }, weights) };
