@@ -6,6 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
+import { ViewerCache } from './modules/auth/viewer-cache';
 import type { Orm } from './db';
 import { createErrorFormatter, ForbiddenError } from './lib/errors';
 import { Scope, ViewerKind } from './modules/auth/viewer';
@@ -48,6 +49,7 @@ async function readBody(req: http.IncomingMessage, limit: number): Promise<strin
 export async function createApp(opts: { config: Config; orm: Orm; logger: Logger }): Promise<App> {
   const { config, orm, logger } = opts;
   const schema = buildAppSchema();
+  const viewers = new ViewerCache(config.authCacheMs);
   const apollo = new ApolloServer<Context>({
     schema,
     formatError: createErrorFormatter(config.isProduction, (err) => logger.error({ err }, 'unexpected error in a resolver')),
@@ -103,7 +105,7 @@ export async function createApp(opts: { config: Config; orm: Orm; logger: Logger
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () =>
-        createContext(orm, { requestId, log, authorization: headers.get('authorization'), ip: req.socket.remoteAddress }),
+        createContext(orm, { requestId, log, authorization: headers.get('authorization'), ip: req.socket.remoteAddress, viewers }),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
     // What the cache-control plugin sent for an uncacheable response.

@@ -24,6 +24,7 @@ const schema = z.object({
   ENABLE_INTROSPECTION: z.enum(['true', 'false']).optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
+  AUTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   LIMIT_DEPTH: z.coerce.number().int().min(1).default(10),
   LIMIT_ALIASES: z.coerce.number().int().min(0).default(15),
@@ -52,6 +53,12 @@ export type Config = {
   bodyLimitBytes: number;
   /** Statement timeout on the database (ms); 0 = none. Default 5 s in production, 30 s otherwise. */
   statementTimeoutMs: number;
+  /**
+   * How long a resolved token is reused (ms; 0 = never). Mutations in this
+   * process take effect on the next request regardless; changes made by
+   * another instance or the CLI within this time.
+   */
+  authCacheMs: number;
   /** Pupils' personal data is erased this many months after their exchange ended. */
   retentionMonths: number;
   limits: {
@@ -95,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.NODE_ENV !== 'production' || e.ENABLE_INTROSPECTION === 'true',
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS ?? (e.NODE_ENV === 'production' ? 5_000 : 30_000),
+    authCacheMs: e.AUTH_CACHE_MS,
     retentionMonths: e.RETENTION_MONTHS,
     limits: {
       maxDepth: e.LIMIT_DEPTH,

@@ -5,6 +5,7 @@ import type { Orm } from './db';
 import { createLoaders, type Loaders } from './loaders';
 import { authenticate } from './modules/auth/tokens';
 import type { Viewer } from './modules/auth/viewer';
+import type { ViewerCache } from './modules/auth/viewer-cache';
 
 /** Everything one request needs; built fresh per request by createContext. */
 export type Context = {
@@ -27,6 +28,8 @@ export type ContextOptions = {
   authorization?: string;
   /** Client address, the budget key of anonymous callers. */
   ip?: string;
+  /** Viewers resolved by recent requests (the server's); none: every request looks its token up. */
+  viewers?: ViewerCache;
 };
 
 export function createContext(orm: Orm, opts: ContextOptions = {}): Context {
@@ -37,6 +40,6 @@ export function createContext(orm: Orm, opts: ContextOptions = {}): Context {
     loaders: createLoaders(em),
     requestId: opts.requestId ?? randomUUID(),
     log: opts.log,
-    viewer: () => (viewer ??= authenticate(em, opts.authorization, opts.ip)),
+    viewer: () => (viewer ??= authenticate(em, opts.authorization, opts.ip, opts.viewers)),
   };
 }

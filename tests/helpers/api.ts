@@ -8,6 +8,7 @@ import type { Orm } from '../../src/db';
 import { countStatements } from '../../src/lib/sql-counter';
 import { issueToken } from '../../src/modules/auth/auth.service';
 import { User } from '../../src/modules/auth/auth.entity';
+import type { ViewerCache } from '../../src/modules/auth/viewer-cache';
 import { createTestOrm } from './db';
 
 export type ExecResult<T> = {
@@ -24,8 +25,8 @@ export type TestApi = Executor & {
   orm: Orm;
   app: App;
   sql: ReturnType<typeof countStatements>;
-  /** The same API as the holder of this token. */
-  as(token: string): Executor;
+  /** The same API as the holder of this token; with `viewers`, through that cache as the server does. */
+  as(token: string, viewers?: ViewerCache): Executor;
   /** An admin created with the test database. */
   admin: Executor & { token: string; userId: number };
   close(): Promise<void>;
@@ -46,11 +47,11 @@ export async function createTestApi(env: Record<string, string> = {}): Promise<T
   const config = loadConfig({ NODE_ENV: 'test', ...env });
   const app = await createApp({ config, orm, logger: pino({ level: 'silent' }) });
   const sql = countStatements(orm);
-  const executor = (authorization?: string): Executor => ({
+  const executor = (authorization?: string, viewers?: ViewerCache): Executor => ({
     async exec(doc, variables) {
       const response = await app.apollo.executeOperation(
         { query: doc, variables },
-        { contextValue: createContext(orm, { authorization, ip: '127.0.0.1' }) },
+        { contextValue: createContext(orm, { authorization, ip: '127.0.0.1', viewers }) },
       );
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       const { data, errors } = response.body.singleResult;
@@ -63,7 +64,7 @@ export async function createTestApi(env: Record<string, string> = {}): Promise<T
     orm,
     app,
     sql,
-    as: (token: string) => executor(`Bearer ${token}`),
+    as: (token: string, viewers?: ViewerCache) => executor(`Bearer ${token}`, viewers),
     admin: { ...executor(`Bearer ${admin.token}`), ...admin },
     async close() {
       await app.stop();

@@ -3,6 +3,7 @@ import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import type { Context } from '../../context';
 import { fromGlobalId } from '../../lib/global-id';
 import { createLoaders } from '../../loaders';
+import { invalidateViewers } from './viewer-cache';
 
 /** Global ids named in a mutation's input or returned in its payload. */
 function collectIds(value: unknown, out: Set<string>, depth = 0): void {
@@ -63,6 +64,9 @@ async function audited(context: Context, operation: string, args: unknown, next:
   } catch (err) {
     await writeAudit(outer, context, operation, ids, false);
     throw err;
+  } finally {
+    // After the commit (or rollback): a Viewer cached before it may hold roles or tokens it changed.
+    invalidateViewers();
   }
 }
 

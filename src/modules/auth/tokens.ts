@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiError } from '../../lib/errors';
 import { Viewer } from './viewer';
+import type { ViewerCache } from './viewer-cache';
 
 export const TOKEN_PREFIX = 'twx_';
 /** 32 random bytes, base64url: 43 characters after the prefix. */
@@ -42,12 +43,21 @@ type TokenRow = {
  * A header that is malformed, unknown, expired or revoked is refused with
  * UNAUTHENTICATED, never downgraded to anonymous.
  */
-export async function authenticate(em: EntityManager, authorization: string | undefined, ip: string | undefined): Promise<Viewer> {
+export async function authenticate(
+  em: EntityManager,
+  authorization: string | undefined,
+  ip: string | undefined,
+  cache?: ViewerCache,
+): Promise<Viewer> {
   if (authorization === undefined || authorization === '') return Viewer.anonymous(ip);
   const match = /^Bearer (\S+)$/i.exec(authorization.trim());
   if (!match || !TOKEN_PATTERN.test(match[1]!)) {
     throw new UnauthenticatedError('The Authorization header must be "Bearer twx_…" with a valid token.');
   }
+  const tokenHash = hashToken(match[1]!);
+  const cached = cache?.get(tokenHash);
+  if (cached) return cached;
+  const lookupGeneration = cache?.begin() ?? 0;
   const conn = em.getConnection();
   const [row] = await conn.execute<TokenRow[]>(
     `select t.id as token_id, t.user_id, t.client_id, t.expires_at, t.revoked_at, t.last_used_at, u.is_admin, c.scopes,
@@ -59,7 +69,7 @@ export async function authenticate(em: EntityManager, authorization: string | un
        left join app_user u on u.id = t.user_id
        left join api_client c on c.id = t.client_id
       where t.token_hash = ?`,
-    [hashToken(match[1]!)],
+    [tokenHash],
   );
   const now = Date.now();
   if (!row) throw new UnauthenticatedError('Unknown token.');
@@ -68,6 +78,12 @@ export async function authenticate(em: EntityManager, authorization: string | un
   if (row.last_used_at === null || now - new Date(row.last_used_at).getTime() > LAST_USED_GRANULARITY_MS) {
     await conn.execute('update api_token set last_used_at = now() where id = ?', [row.token_id]);
   }
+  const viewer = viewerOf(row);
+  cache?.set(tokenHash, viewer, row.expires_at === null ? null : new Date(row.expires_at).getTime(), lookupGeneration);
+  return viewer;
+}
+
+function viewerOf(row: TokenRow): Viewer {
   if (row.user_id !== null) {
     return Viewer.user({
       tokenId: row.token_id,
