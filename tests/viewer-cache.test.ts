@@ -46,7 +46,7 @@ describe('ViewerCache: a resolved token is reused for a short time', () => {
     const plain = api.as(token);
     await plain.exec(ViewerQuery); // sets last_used_at, so no call below writes it
     const uncached = await statementsOf(() => plain.exec(ViewerQuery));
-    const cached = api.as(token, newCache());
+    const cached = api.as(token, { viewers: newCache() });
     expect(await statementsOf(() => cached.exec(ViewerQuery))).toBe(uncached);
     expect(await statementsOf(() => cached.exec(ViewerQuery))).toBe(uncached - 1);
     now += TTL - 1;
@@ -58,7 +58,7 @@ describe('ViewerCache: a resolved token is reused for a short time', () => {
   it('a token revoked by a mutation is refused on the next request', async () => {
     const { token, tokenGid } = await user('Cache revoked');
     const viewers = newCache();
-    const cached = api.as(token, viewers);
+    const cached = api.as(token, { viewers });
     expect(expectData(await cached.exec(ViewerQuery)).viewer.kind).toBe('USER');
     expect(expectData(await api.admin.exec(RevokeApiTokenDocument, { input: { id: tokenGid } })).revokeApiToken.userErrors).toEqual([]);
     expectErrorCode(await cached.exec(ViewerQuery), 'UNAUTHENTICATED');
@@ -68,7 +68,7 @@ describe('ViewerCache: a resolved token is reused for a short time', () => {
 
   it('a role granted by a mutation shows on the next request', async () => {
     const { userId, token } = await user('Cache promoted');
-    const cached = api.as(token, newCache());
+    const cached = api.as(token, { viewers: newCache() });
     expect(expectData(await cached.exec(ViewerQuery)).viewer.isAdmin).toBe(false);
     const input = { userId: toGlobalId('User', userId), role: 'ADMIN' as never };
     expect(expectData(await api.admin.exec(GrantRoleDocument, { input })).grantRole.userErrors).toEqual([]);
@@ -77,7 +77,7 @@ describe('ViewerCache: a resolved token is reused for a short time', () => {
 
   it('a change made outside this process shows once the entry is older than the TTL', async () => {
     const { userId, token } = await user('Cache outside');
-    const cached = api.as(token, newCache());
+    const cached = api.as(token, { viewers: newCache() });
     expect(expectData(await cached.exec(ViewerQuery)).viewer.isAdmin).toBe(false);
     await api.orm.em.getConnection().execute('update app_user set is_admin = true where id = ?', [userId]);
     expect(expectData(await cached.exec(ViewerQuery)).viewer.isAdmin).toBe(false);
@@ -89,13 +89,13 @@ describe('ViewerCache: a resolved token is reused for a short time', () => {
     const { token } = await user('Cache expiring');
     const conn = api.orm.em.getConnection();
     const [{ ms }] = await conn.execute<{ ms: string }[]>(
-      `update api_token set expires_at = now() + interval '1 hour' where id = ? returning (extract(epoch from expires_at) * 1000)::bigint::text as ms`,
+      `update api_token set expires_at = now() + interval '1 hour' where id = ? returning floor(extract(epoch from expires_at) * 1000)::bigint::text as ms`,
       [await tokenId(token)],
     );
     await api.as(token).exec(ViewerQuery); // sets last_used_at
     // A TTL longer than the token's life, on the real clock: only the expiry can drop the entry.
     now = Date.now();
-    const cached = api.as(token, new ViewerCache(2 * 3_600_000, 10_000, () => now));
+    const cached = api.as(token, { viewers: new ViewerCache(2 * 3_600_000, 10_000, () => now) });
     const lookup = await statementsOf(() => cached.exec(ViewerQuery));
     now = Number(ms) - 1;
     expect(await statementsOf(() => cached.exec(ViewerQuery))).toBe(lookup - 1);
@@ -109,10 +109,10 @@ describe('ViewerCache: a resolved token is reused for a short time', () => {
     const a = await user('Cache A');
     const b = await user('Cache B');
     const c = await user('Cache C');
-    for (const u of [a, b, c]) await api.as(u.token, small).exec(ViewerQuery);
+    for (const u of [a, b, c]) await api.as(u.token, { viewers: small }).exec(ViewerQuery);
     // A was dropped when C came in: looked up again; C still cached.
-    const withLookup = await statementsOf(() => api.as(a.token, small).exec(ViewerQuery));
-    expect(await statementsOf(() => api.as(c.token, small).exec(ViewerQuery))).toBe(withLookup - 1);
+    const withLookup = await statementsOf(() => api.as(a.token, { viewers: small }).exec(ViewerQuery));
+    expect(await statementsOf(() => api.as(c.token, { viewers: small }).exec(ViewerQuery))).toBe(withLookup - 1);
   });
 });
 

@@ -21,12 +21,18 @@ export type Executor = {
   exec<T, V extends Record<string, unknown>>(doc: TypedDocumentNode<T, V>, variables?: V): Promise<ExecResult<T>>;
 };
 
+export type ExecutorOptions = { viewers?: ViewerCache; compiledReads?: boolean };
+
 export type TestApi = Executor & {
   orm: Orm;
   app: App;
   sql: ReturnType<typeof countStatements>;
-  /** The same API as the holder of this token; with `viewers`, through that cache as the server does. */
-  as(token: string, viewers?: ViewerCache): Executor;
+  /**
+   * The same API as the holder of this token (null: anonymous). `viewers`:
+   * through that cache, as the server does; `compiledReads: false`: every
+   * field through its resolver (compiled-read.ts).
+   */
+  as(token: string | null, opts?: ExecutorOptions): Executor;
   /** An admin created with the test database. */
   admin: Executor & { token: string; userId: number };
   close(): Promise<void>;
@@ -47,11 +53,11 @@ export async function createTestApi(env: Record<string, string> = {}): Promise<T
   const config = loadConfig({ NODE_ENV: 'test', ...env });
   const app = await createApp({ config, orm, logger: pino({ level: 'silent' }) });
   const sql = countStatements(orm);
-  const executor = (authorization?: string, viewers?: ViewerCache): Executor => ({
+  const executor = (authorization?: string, opts: ExecutorOptions = {}): Executor => ({
     async exec(doc, variables) {
       const response = await app.apollo.executeOperation(
         { query: doc, variables },
-        { contextValue: createContext(orm, { authorization, ip: '127.0.0.1', viewers }) },
+        { contextValue: createContext(orm, { authorization, ip: '127.0.0.1', ...opts }) },
       );
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       const { data, errors } = response.body.singleResult;
@@ -64,7 +70,7 @@ export async function createTestApi(env: Record<string, string> = {}): Promise<T
     orm,
     app,
     sql,
-    as: (token: string, viewers?: ViewerCache) => executor(`Bearer ${token}`, viewers),
+    as: (token: string | null, opts?: ExecutorOptions) => executor(token === null ? undefined : `Bearer ${token}`, opts),
     admin: { ...executor(`Bearer ${admin.token}`), ...admin },
     async close() {
       await app.stop();
