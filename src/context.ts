@@ -19,6 +19,8 @@ export type Context = {
    * runs no SQL at all.
    */
   viewer: () => Promise<Viewer>;
+  /** Root resolvers may answer a whole subtree in one statement (compiled-read.ts); off only to compare in tests. */
+  compiledReads: boolean;
 };
 
 export type ContextOptions = {
@@ -30,6 +32,8 @@ export type ContextOptions = {
   ip?: string;
   /** Viewers resolved by recent requests (the server's); none: every request looks its token up. */
   viewers?: ViewerCache;
+  /** Default true; tests turn it off to compare the compiled answer with the resolvers' own. */
+  compiledReads?: boolean;
 };
 
 export function createContext(orm: Orm, opts: ContextOptions = {}): Context {
@@ -41,5 +45,6 @@ export function createContext(orm: Orm, opts: ContextOptions = {}): Context {
     requestId: opts.requestId ?? randomUUID(),
     log: opts.log,
     viewer: () => (viewer ??= authenticate(em, opts.authorization, opts.ip, opts.viewers)),
+    compiledReads: opts.compiledReads ?? true,
   };
 }

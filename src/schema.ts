@@ -4,6 +4,7 @@ import { buildSchemaSync } from 'type-graphql';
 import { auditMutations } from './modules/auth/audit';
 import { authResolvers } from './modules/auth/auth.resolver';
 import { NodeResolver } from './modules/common/node.resolver';
+import { serveCompiled } from './modules/common/compiled-read';
 import { PartnerSuggestionResolver } from './modules/matching/partner-suggestions.resolver';
 import { TownSimilarityResolver } from './modules/matching/town-similarity.resolver';
 import { ETwinningResolver } from './modules/etwinning/etwinning.resolver';
@@ -32,12 +33,12 @@ export const resolvers = [
 ] as const;
 
 export function buildAppSchema(): GraphQLSchema {
-  return auditMutations(buildSchemaSync({
+  return serveCompiled(auditMutations(buildSchemaSync({
     resolvers,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // Inputs are checked by the services, which answer with userErrors.
     validate: false,
-  }));
+  })));
 }
 
 /** The SDL committed as schema/schema.graphql: sorted, so diffs stay small. */

@@ -23,14 +23,17 @@ const NEXT: Record<PairingStatus, PairingStatus[]> = {
   [PairingStatus.DECLINED]: [],
 };
 
-/** Pairings are private to the people of the two classes (and admins). */
-function visibilitySql(viewer: Viewer): string | null {
+/**
+ * Pairings are private to the people of the two classes (and admins): the
+ * rule as SQL on a pairing alias; null: no restriction.
+ */
+export function pairingVisibilitySql(viewer: Viewer, alias = 'p'): string | null {
   if (viewer.isAdmin) return null;
   const parts: string[] = [];
   if (viewer.coordinatorOf.size) parts.push(idsInSql('vc.school_id', viewer.coordinatorOf));
   if (viewer.teacherOf.size) parts.push(idsInSql('vc.id', viewer.teacherOf));
   if (!parts.length) return 'false';
-  return `exists (select 1 from school_class vc where vc.id in (p.class_a_id, p.class_b_id) and (${parts.join(' or ')}))`;
+  return `exists (select 1 from school_class vc where vc.id in (${alias}.class_a_id, ${alias}.class_b_id) and (${parts.join(' or ')}))`;
 }
 
 export type LanguagesOf = { offers: Set<string>; learns: Map<string, string> };
@@ -57,7 +60,7 @@ export class LanguagePairingService {
   }
 
   private listSql(filter: LanguagePairingFilter | null | undefined, extra: string[] = []): ListSql {
-    const visibility = visibilitySql(this.viewer);
+    const visibility = pairingVisibilitySql(this.viewer);
     const where = visibility ? [visibility, ...extra] : [...extra];
     const params: unknown[] = [];
     if (filter?.classId != null) {

@@ -1,13 +1,16 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ForbiddenError } from '../../lib/errors';
 import { toGlobalId } from '../../lib/global-id';
 import type { Context } from '../../context';
 import { SchoolClassConnection, SchoolConnection } from '../common/connections';
 import { filterId } from '../common/filters';
+import { compileRead } from '../common/compiled-read';
 import { PageArgs } from '../common/pagination';
 import { SchoolClassFilter, SchoolClassOrder } from '../school-class/school-class.inputs';
 import { SchoolClassService } from '../school-class/school-class.service';
 import { Town } from '../town/town.entity';
+import { SCHOOL_SPEC } from './school.compiled';
 import { School } from './school.entity';
 import {
   CreateSchoolInput,
@@ -33,8 +36,10 @@ export class SchoolResolver {
   }
 
   @Query(() => School, { nullable: true, description: 'One school by global id; null if there is none.' })
-  school(@Arg('id', () => ID, { description: 'Global id of the school.' }) id: string, @Ctx() ctx: Context) {
-    return ctx.loaders.school.load(filterId(id, 'School', 'id'));
+  async school(@Arg('id', () => ID, { description: 'Global id of the school.' }) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const localId = filterId(id, 'School', 'id');
+    const compiled = await compileRead(ctx, info, SCHOOL_SPEC, localId);
+    return compiled !== undefined ? compiled : ctx.loaders.school.load(localId);
   }
 
   @FieldResolver(() => String, {

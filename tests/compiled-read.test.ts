@@ -1,0 +1,195 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
+import { toGlobalId } from '../src/lib/global-id';
+import { localId } from './fixtures/exchanges';
+import { createClass, createSchool } from './fixtures/schools';
+import { insertTowns } from './fixtures/towns';
+import { createTestApi, createUserWithToken, type Executor, type ExecutorOptions, type TestApi } from './helpers/api';
+
+/**
+ * `school(id:)` compiles its subtree into one statement when it can
+ * (src/modules/common/compiled-read.ts). Whatever the query and whoever
+ * asks, the answer (data and errors) is the one the resolvers give field
+ * by field; and the compiled path is really taken (one statement) where it
+ * should be, and not where it should not.
+ */
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const doc = (source: string) => parse(source) as TypedDocumentNode<Json, Record<string, unknown>>;
+
+const benchTree = doc(fs.readFileSync(path.join(__dirname, '..', 'bench', 'queries', 'ours', '3-school-tree.graphql'), 'utf8'));
+
+/** Aliases, named and inline fragments, __typename, two pages of one list, every compiled field. */
+const wide = doc(`
+  query Wide($id: ID!) {
+    s: school(id: $id) {
+      __typename
+      ...SchoolFields
+      place: town { __typename id name country population }
+      newest: classes(first: 2) { __typename edges { __typename node { ...ClassFields } } }
+      all: classes(first: 20) {
+        edges {
+          n: node {
+            id
+            ... on SchoolClass { grade ageMin ageMax pupilCount subjects themes lookingForPartners }
+            recent: pairings(first: 1) { edges { node { id status } } }
+            pairings(first: 20) {
+              edges {
+                node { id status mode languageA languageB unbalanced a: classA { ...ClassFields school { ...SchoolFields } } classB { id label } }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  fragment SchoolFields on School { id name kind pupilCount instructionLanguages website }
+  fragment ClassFields on SchoolClass { id label }
+`);
+
+/** Each of these falls back to the resolvers somewhere in its subtree. */
+const fallbacks: Record<string, TypedDocumentNode<Json, Record<string, unknown>>> = {
+  pageInfo: doc('query ($id: ID!) { school(id: $id) { id classes(first: 3) { pageInfo { hasNextPage endCursor } edges { node { id } } } } }'),
+  totalCount: doc('query ($id: ID!) { school(id: $id) { classes { totalCount } } }'),
+  cursor: doc('query ($id: ID!) { school(id: $id) { classes(first: 2) { edges { cursor node { id } } } } }'),
+  filter: doc('query ($id: ID!) { school(id: $id) { classes(filter: { lookingForPartners: true }) { edges { node { id } } } } }'),
+  orderBy: doc('query ($id: ID!) { school(id: $id) { classes(orderBy: { field: LABEL, direction: ASC }) { edges { node { label } } } } }'),
+  after: doc('query ($id: ID!, $after: String) { school(id: $id) { classes(first: 2, after: $after) { edges { node { id } } } } }'),
+  directive: doc('query ($id: ID!) { school(id: $id) { id name @include(if: true) } }'),
+  privateField: doc('query ($id: ID!) { school(id: $id) { id contactEmail } }'),
+  deepPrivateField: doc('query ($id: ID!) { school(id: $id) { classes { edges { node { id internalNotes } } } } }'),
+  languages: doc('query ($id: ID!) { school(id: $id) { classes { edges { node { id languages { language role } } } } } }'),
+  interfaceFragment: doc('query ($id: ID!) { school(id: $id) { ... on Node { id } } }'),
+  firstTooLarge: doc('query ($id: ID!) { school(id: $id) { classes(first: 101) { edges { node { id } } } } }'),
+  sameKeyTwice: doc('query ($id: ID!) { school(id: $id) { town { name } town { country } } }'),
+};
+
+let api: TestApi;
+let schoolId: string;
+const viewers: Record<string, string | null> = {};
+
+beforeAll(async () => {
+  api = await createTestApi();
+  const towns = await insertTowns(api.orm);
+  const school = await createSchool(api, towns.Uppsala, { name: 'Compiled tree school', website: 'https://example.org', pupilCount: 400 });
+  schoolId = school.id;
+  const partnerSchool = await createSchool(api, towns.Lyon, { instructionLanguages: ['fr'] });
+  const ours: string[] = [];
+  for (let i = 0; i < 6; i += 1) {
+    // Two of them are not looking for partners: only their own people and admins see them.
+    ours.push((await createClass(api, school.id, { label: `C${i}`, lookingForPartners: i % 3 !== 2, themes: ['ENVIRONMENT'] })).id);
+  }
+  const partners: string[] = [];
+  for (let i = 0; i < 4; i += 1) {
+    partners.push((await createClass(api, partnerSchool.id, { label: `P${i}`, languages: [{ language: 'fr', role: 'INSTRUCTION' }, { language: 'sv', role: 'LEARNING', level: 'A2' }] })).id);
+  }
+  // Pairings both ways and in several states; written in SQL, the API's checks are not under test here.
+  const conn = api.orm.em.getConnection();
+  const statuses = ['PROPOSED', 'ACCEPTED', 'ACTIVE', 'ENDED', 'DECLINED'];
+  let k = 0;
+  for (const [i, c] of ours.entries()) {
+    for (const [j, p] of partners.entries()) {
+      if ((i + j) % 2 === 1) continue;
+      const [a, b] = k % 2 === 0 ? [c, p] : [p, c];
+      await conn.execute(
+        `insert into language_pairing (class_a_id, class_b_id, language_a, language_b, mode, status, unbalanced) values (?, ?, ?, ?, 'VIDEO', ?, ?)`,
+        [localId(a), localId(b), k % 2 === 0 ? 'sv' : 'fr', k % 3 === 0 ? null : k % 2 === 0 ? 'fr' : 'sv', statuses[k % statuses.length], k % 3 === 0],
+      );
+      k += 1;
+    }
+  }
+  const teacher = await createUserWithToken(api.orm, 'Compiled teacher');
+  await conn.execute('insert into class_teacher (user_id, class_id) values (?, ?)', [teacher.userId, localId(ours[2]!)]);
+  const coordinator = await createUserWithToken(api.orm, 'Compiled coordinator');
+  await conn.execute('insert into school_coordinator (user_id, school_id) values (?, ?)', [coordinator.userId, localId(partnerSchool.id)]);
+  const nobody = await createUserWithToken(api.orm, 'Compiled nobody');
+  Object.assign(viewers, { admin: api.admin.token, anonymous: null, teacher: teacher.token, partnerCoordinator: coordinator.token, noRoles: nobody.token });
+});
+afterAll(() => api.close());
+
+/** The answer and the statements it took, compiled or through the resolvers. */
+async function run(token: string | null, query: TypedDocumentNode<Json, Record<string, unknown>>, variables: Record<string, unknown>, opts: ExecutorOptions) {
+  const executor: Executor = api.as(token, opts);
+  api.sql.reset();
+  const { data, errors } = await executor.exec(query, variables);
+  // Stack traces (development and tests only) name the test's own lines.
+  const withoutStacks = errors?.map(({ extensions, ...rest }) => {
+    const { stacktrace: _stacktrace, ...ext } = extensions ?? {};
+    return { ...rest, extensions: ext };
+  });
+  return { result: { data, errors: withoutStacks }, statements: api.sql.count };
+}
+
+/** Statements of authentication alone for this caller. */
+async function authStatements(token: string | null): Promise<number> {
+  return (await run(token, doc('{ __typename }'), {}, {})).statements;
+}
+
+describe('compiled reads: school(id:) answers in one statement, exactly as the resolvers do', () => {
+  it.each(['admin', 'anonymous', 'teacher', 'partnerCoordinator', 'noRoles'])('the bench tree and a wide query, as %s', async (who) => {
+    const token = viewers[who]!;
+    await authStatements(token); // sets last_used_at
+    const auth = await authStatements(token);
+    const cases: [TypedDocumentNode<Json, Record<string, unknown>>, Record<string, unknown>][] = [
+      [benchTree, { id: schoolId }],
+      [benchTree, { id: schoolId, classes: 3, pairings: 1 }],
+      [benchTree, { id: schoolId, classes: 0 }],
+      [benchTree, { id: schoolId, classes: 50, pairings: 20 }],
+      [wide, { id: schoolId }],
+    ];
+    for (const [query, variables] of cases) {
+      const compiled = await run(token, query, variables, {});
+      const resolved = await run(token, query, variables, { compiledReads: false });
+      expect(compiled.result).toEqual(resolved.result);
+      expect(compiled.result.errors).toBeUndefined();
+      expect(compiled.statements).toBe(auth + 1);
+      expect(resolved.statements).toBeGreaterThan(auth + 1);
+    }
+  });
+
+  it('sees what each caller may see: hidden classes and private pairings stay out', async () => {
+    const tree = async (who: string) => (await run(viewers[who]!, wide, { id: schoolId }, {})).result.data!.s;
+    const classCount = async (who: string) => (await tree(who)).all.edges.length;
+    const pairingCount = async (who: string) =>
+      (await tree(who)).all.edges.reduce((n: number, e: Json) => n + e.n.pairings.edges.length, 0);
+    expect(await classCount('admin')).toBe(6);
+    expect(await classCount('anonymous')).toBe(4);
+    expect(await classCount('teacher')).toBe(5); // the four open ones and the one they teach
+    expect(await pairingCount('anonymous')).toBe(0);
+    expect(await pairingCount('noRoles')).toBe(0);
+    const teacherPairings = await pairingCount('teacher');
+    expect(teacherPairings).toBeGreaterThan(0);
+    expect(teacherPairings).toBeLessThan(await pairingCount('admin'));
+    expect(await pairingCount('partnerCoordinator')).toBeGreaterThan(0);
+  });
+
+  it.each(Object.keys(fallbacks))('falls back to the resolvers, with the same answer: %s', async (name) => {
+    const query = fallbacks[name]!;
+    for (const who of ['admin', 'anonymous', 'teacher']) {
+      const token = viewers[who]!;
+      const variables: Record<string, unknown> = { id: schoolId };
+      if (name === 'after') {
+        const first = await run(token, fallbacks.cursor!, variables, { compiledReads: false });
+        variables.after = first.result.data!.school.classes.edges[0].cursor;
+      }
+      const compiledPath = await run(token, query, variables, {});
+      const resolved = await run(token, query, variables, { compiledReads: false });
+      expect(compiledPath.result).toEqual(resolved.result);
+      expect(compiledPath.statements).toBe(resolved.statements);
+    }
+  });
+
+  it('an unknown school is null and a malformed id a BAD_USER_INPUT, as through the resolvers', async () => {
+    for (const id of [toGlobalId('School', 987654), 'not-an-id', toGlobalId('Town', 1)]) {
+      const compiled = await run(viewers.admin!, benchTree, { id }, {});
+      const resolved = await run(viewers.admin!, benchTree, { id }, { compiledReads: false });
+      expect(compiled.result).toEqual(resolved.result);
+    }
+    const unknown = await run(viewers.admin!, benchTree, { id: toGlobalId('School', 987654) }, {});
+    expect(unknown.result.data).toEqual({ school: null });
+    const malformed = await run(viewers.admin!, benchTree, { id: 'not-an-id' }, {});
+    expect(malformed.result.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+});
