@@ -3,9 +3,11 @@ import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { toGlobalId } from '../src/lib/global-id';
-import { localId } from './fixtures/exchanges';
+import { Scope } from '../src/modules/auth/viewer';
+import { agreedExchange, day, exchangeWorld, localId, visitInput, type ExchangeWorld } from './fixtures/exchanges';
+import { makeAppToken } from './fixtures/planned-exchanges';
+import { AddVisitDocument } from '../schema/generated/graphql';
 import { createClass, createSchool } from './fixtures/schools';
-import { insertTowns } from './fixtures/towns';
 import { createTestApi, createUserWithToken, type Executor, type ExecutorOptions, type TestApi } from './helpers/api';
 
 /**
@@ -18,6 +20,27 @@ import { createTestApi, createUserWithToken, type Executor, type ExecutorOptions
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const doc = (source: string) => parse(source) as TypedDocumentNode<Json, Record<string, unknown>>;
+
+const benchExchange = doc(fs.readFileSync(path.join(__dirname, '..', 'bench', 'queries', 'ours', '4-exchange.graphql'), 'utf8'));
+
+/** Compiled lists next to fields that resolve from the entity (classes, budget, timeline, private notes). */
+const exchangeWide = doc(`
+  query ExchangeWide($id: ID!) {
+    exchange(id: $id) {
+      __typename id title status themes version viewerCanManage
+      classes { role schoolClass { id label } }
+      first: visits(first: 1) { edges { node { id startsOn } } }
+      visits { edges { node { id startsOn endsOn participantCount accompanyingTeacherCount transportMode greenTravel accommodation days hostSchool { ...S town { name country population } } } } }
+      goals(first: 5) { edges { node { id description indicator target evaluationOn evaluations(first: 2) { edges { node { id outcome evaluatedOn } } } } } }
+      budget { totals { currency cost fundingSecured gap } }
+      budgetLines { edges { node { id category description amountMinor currency basis } } }
+      fundingSources(first: 3) { edges { node { id kind description amountMinor currency status } } }
+      visitsWithNotes: visits { edges { node { id notes } } }
+      timeline(first: 2) { edges { node { id kind } } }
+    }
+  }
+  fragment S on School { id name kind }
+`);
 
 const benchTree = doc(fs.readFileSync(path.join(__dirname, '..', 'bench', 'queries', 'ours', '3-school-tree.graphql'), 'utf8'));
 
@@ -68,11 +91,13 @@ const fallbacks: Record<string, TypedDocumentNode<Json, Record<string, unknown>>
 
 let api: TestApi;
 let schoolId: string;
+let w: ExchangeWorld;
 const viewers: Record<string, string | null> = {};
 
 beforeAll(async () => {
   api = await createTestApi();
-  const towns = await insertTowns(api.orm);
+  w = await exchangeWorld(api);
+  const towns = w.towns;
   const school = await createSchool(api, towns.Uppsala, { name: 'Compiled tree school', website: 'https://example.org', pupilCount: 400 });
   schoolId = school.id;
   const partnerSchool = await createSchool(api, towns.Lyon, { instructionLanguages: ['fr'] });
@@ -191,5 +216,71 @@ describe('compiled reads: school(id:) answers in one statement, exactly as the r
     expect(unknown.result.data).toEqual({ school: null });
     const malformed = await run(viewers.admin!, benchTree, { id: 'not-an-id' }, {});
     expect(malformed.result.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('compiled reads: exchange(id:) compiles its lists and resolves the rest from the entity', () => {
+  const tokens: Record<string, string | null> = {};
+  let exchangeId: string;
+
+  beforeAll(async () => {
+    const exchange = await agreedExchange(w, { startsOn: day(100), endsOn: day(104) }, 'Compiled exchange');
+    exchangeId = exchange.id;
+    for (let k = 0; k < 3; k += 1) {
+      const back = k % 2 === 0;
+      const input = visitInput(w, exchange.id, {
+        startsOn: day(120 + 10 * k),
+        endsOn: day(124 + 10 * k),
+        ...(back ? { hostSchoolId: w.frSchool.id, guestClassIds: [w.svClass.id] } : {}),
+      });
+      expect((await w.coordSv.exec(AddVisitDocument, { input })).errors).toBeUndefined();
+    }
+    const conn = api.orm.em.getConnection();
+    const id = localId(exchange.id);
+    await conn.execute(`insert into goal (exchange_id, description, indicator, evaluation_on) select ?, 'Goal ' || g, 'Indicator ' || g, current_date + 60 from generate_series(2, 4) g`, [id]);
+    await conn.execute(`insert into evaluation (goal_id, evaluated_on, outcome) select g.id, current_date - k, 1 + k from goal g cross join generate_series(0, 2) k where g.exchange_id = ?`, [id]);
+    await conn.execute(
+      `insert into budget_line (exchange_id, category, description, amount_minor, currency, basis)
+       select ?, 'TRAVEL', 'Line ' || l, 1000 * l, case when l % 2 = 0 then 'SEK' else 'EUR' end, case when l % 2 = 0 then 'PER_PARTICIPANT' else 'TOTAL' end from generate_series(1, 4) l`,
+      [id],
+    );
+    await conn.execute(
+      `insert into funding_source (exchange_id, kind, amount_minor, currency, status)
+       select ?, 'MUNICIPALITY', 500 * f, 'EUR', (array['PLANNED', 'GRANTED', 'RECEIVED'])[1 + f % 3] from generate_series(1, 4) f`,
+      [id],
+    );
+    Object.assign(tokens, {
+      admin: api.admin.token,
+      coordinator: w.coordSv.token,
+      otherCoordinator: w.coordDe.token, // of a school not in the exchange
+      teacher: w.teacherSv.token,
+      app: await makeAppToken(api, 'Compiled reads app', [Scope.PUBLIC_READ, Scope.EXCHANGES_READ]),
+      anonymous: null,
+    });
+  });
+
+  it.each(['admin', 'coordinator', 'otherCoordinator', 'teacher', 'app', 'anonymous'])('the bench detail and a wide query, as %s', async (who) => {
+    const token = tokens[who]!;
+    for (const query of [benchExchange, exchangeWide]) {
+      const compiled = await run(token, query, { id: exchangeId }, {});
+      const resolved = await run(token, query, { id: exchangeId }, { compiledReads: false });
+      expect(compiled.result).toEqual(resolved.result);
+      if (['admin', 'coordinator', 'teacher', 'app'].includes(who)) {
+        expect(compiled.result.data!.exchange.visits.edges.length).toBeGreaterThan(0);
+        expect(compiled.statements).toBeLessThan(resolved.statements);
+      } else {
+        expect(compiled.result.data!.exchange).toBeNull();
+      }
+    }
+  });
+
+  it('takes three statements for the bench detail as an admin: the exchange, its lists, its budget totals', async () => {
+    const token = tokens.admin!;
+    await authStatements(token);
+    const auth = await authStatements(token);
+    const compiled = await run(token, benchExchange, { id: exchangeId }, {});
+    expect(compiled.result.errors).toBeUndefined();
+    expect(compiled.result.data!.exchange.budgetLines.edges).toHaveLength(4);
+    expect(compiled.statements).toBe(auth + 3);
   });
 });

@@ -33,11 +33,16 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination';
  * undefined, and the root resolver takes the usual path. Objects built this
  * way carry MARK; `serveCompiled` makes every field of the schema answer
  * from such an object's own keys (response keys, so aliases work) instead
- * of running its resolver.
+ * of running its resolver. A root resolver that has loaded and checked its
+ * entity anyway (exchange(id:), whose access depends on it) may compile
+ * only part of its fields: the others resolve from the entity as usual.
  */
 export const MARK = '__compiled';
 
 export type CompiledObject = { [MARK]: true; [responseKey: string]: unknown };
+
+/** The entity a partly compiled object's other fields resolve from. */
+const SOURCE = Symbol('compiled read source');
 
 type ColumnField = { kind: 'column'; property: string };
 type GlobalIdField = { kind: 'globalId'; type: NodeTypeName };
@@ -106,8 +111,12 @@ class Compiler {
     return visit(selectionSet) ? fields : undefined;
   }
 
-  /** A JSON object of the row `alias` of `spec`'s table with the selected fields. */
-  object(spec: TypeSpec, selectionSet: SelectionSetNode | undefined, alias: string): Sql {
+  /**
+   * A JSON object of the row `alias` of `spec`'s table with the selected
+   * fields. `partial` (the root of a read that also has the entity): a field
+   * that does not compile is left out, for its resolver to answer.
+   */
+  object(spec: TypeSpec, selectionSet: SelectionSetNode | undefined, alias: string, partial = false): Sql {
     const fields = this.collect(selectionSet, spec.type);
     if (!fields) return undefined;
     const parts = [`'${MARK}', true`];
@@ -115,10 +124,11 @@ class Compiler {
       const name = node.name.value;
       if (name === '__typename') continue; // GraphQL answers it from the type
       const field = spec.fields[name];
-      if (!field) return undefined;
-      if (field.kind !== 'page' && node.arguments?.length) return undefined;
-      const value = this.field(spec, field, node, alias);
-      if (value === undefined) return undefined;
+      const value = field && (field.kind === 'page' || !node.arguments?.length) ? this.field(spec, field, node, alias) : undefined;
+      if (value === undefined) {
+        if (partial) continue;
+        return undefined;
+      }
       parts.push(`'${key}', ${value}`);
     }
     // json_build_object takes at most 100 arguments.
@@ -198,25 +208,34 @@ class Compiler {
  * The answer of a root field returning one `spec` row by id, in one
  * statement; null when there is no such row; undefined when the selection
  * does not compile or compiled reads are off for this request.
+ *
+ * With `entity` (the row, already loaded and checked by the root resolver),
+ * the fields of the root that do not compile are answered by their
+ * resolvers from it, and only the ones that do are compiled; undefined when
+ * none does.
  */
 export async function compileRead(
   ctx: Context,
   info: GraphQLResolveInfo,
   spec: TypeSpec,
   id: number,
+  entity?: object,
 ): Promise<CompiledObject | null | undefined> {
-  if (ctx.compiledReads === false) return undefined;
+  if (ctx.compiledReads === false || info.fieldNodes.length !== 1) return undefined;
   const viewer = await ctx.viewer();
   const compiler = new Compiler(info, viewer, ctx.em.getMetadata());
   const alias = compiler.alias();
-  const object = compiler.object(spec, info.fieldNodes.length === 1 ? info.fieldNodes[0]!.selectionSet : undefined, alias);
-  if (object === undefined) return undefined;
+  const object = compiler.object(spec, info.fieldNodes[0]!.selectionSet, alias, entity !== undefined);
+  if (object === undefined || (entity && object === `json_build_object('${MARK}', true)`)) return undefined;
   const table = ctx.em.getMetadata().get(spec.entity.name).tableName;
   const rows = await ctx.em
     .getConnection()
     .execute<{ x: CompiledObject }[]>(`select ${object} as x from "${table}" ${alias} where ${alias}.id = ?`, [id], 'all', ctx.em.getTransactionContext());
-  return rows[0]?.x ?? null;
+  const compiled = rows[0]?.x ?? null;
+  if (compiled && entity) Object.defineProperty(compiled, SOURCE, { value: entity });
+  return compiled;
 }
+
 
 /** Lets every field answer from a compiled object's own keys (see the module comment). */
 export function serveCompiled(schema: GraphQLSchema): GraphQLSchema {
@@ -224,10 +243,14 @@ export function serveCompiled(schema: GraphQLSchema): GraphQLSchema {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const resolve = field.resolve ?? defaultFieldResolver;
-      field.resolve = (source, args, context, info) =>
-        source != null && (source as CompiledObject)[MARK] === true
-          ? (source as CompiledObject)[info.path.key as string]
-          : resolve(source, args, context, info);
+      field.resolve = (source, args, context, info) => {
+        if (source == null || (source as CompiledObject)[MARK] !== true) return resolve(source, args, context, info);
+        const key = info.path.key as string;
+        if (Object.hasOwn(source, key)) return (source as CompiledObject)[key];
+        const entity = (source as { [SOURCE]?: object })[SOURCE];
+        if (entity) return resolve(entity, args, context, info);
+        throw new Error(`compiled read: no value for ${info.parentType.name}.${info.fieldName}`);
+      };
     }
   }
   return schema;

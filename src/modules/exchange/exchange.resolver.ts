@@ -1,5 +1,7 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
+import { compileRead } from '../common/compiled-read';
 import { filterId } from '../common/filters';
 import { connectionType } from '../common/connection';
 import { PageArgs } from '../common/pagination';
@@ -11,6 +13,7 @@ import { ETwinningProject } from '../etwinning/etwinning.entity';
 import { SchoolClass } from '../school-class/school-class.entity';
 import { School } from '../school/school.entity';
 import { accessToExchange } from './exchange.access';
+import { exchangeSpec } from './exchange.compiled';
 import { exchangeOf } from './exchange.payload';
 import { distanceBand, ErasmusDistanceBand } from './distance-band';
 import { Evaluation, Exchange, ExchangeEvent, ExchangeRole, Goal, Visit } from './exchange.entity';
@@ -90,10 +93,13 @@ export class ExchangeResolver {
   }
 
   @Query(() => Exchange, { nullable: true, description: 'One exchange by global id; null if there is none or you may not see it.' })
-  async exchange(@Arg('id', () => ID, { description: 'Global id of the exchange.' }) id: string, @Ctx() ctx: Context) {
+  async exchange(@Arg('id', () => ID, { description: 'Global id of the exchange.' }) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const localId = filterId(id, 'Exchange', 'id');
     const access = await accessToExchange(ctx.loaders, await ctx.viewer(), localId);
-    return access.see ? ctx.loaders.exchange.load(localId) : null;
+    if (!access.see) return null;
+    const exchange = await ctx.loaders.exchange.load(localId);
+    // Its lists in one statement; the rest of its fields from the entity (compiled-read.ts).
+    return exchange && ((await compileRead(ctx, info, exchangeSpec(access), localId, exchange)) ?? exchange);
   }
 
   @FieldResolver(() => [ExchangeMember], { description: 'The classes taking part (2–20), the initiator first.' })
