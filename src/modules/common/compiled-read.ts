@@ -103,7 +103,7 @@ class Compiler {
           if (!visit(selection.selectionSet)) return false;
         } else {
           const fragment = this.info.fragments[selection.name.value];
-          if (!fragment || fragment.typeCondition.name.value !== type || !visit(fragment.selectionSet)) return false;
+          if (!fragment || fragment.directives?.length || fragment.typeCondition.name.value !== type || !visit(fragment.selectionSet)) return false;
         }
       }
       return true;
@@ -204,23 +204,32 @@ class Compiler {
   }
 }
 
+export type CompiledRead = {
+  /** The answer; null when there is no such row. */
+  value: CompiledObject | null;
+  /** The `extras` asked for, by name (null when there is no such row). */
+  extras: Record<string, unknown>;
+};
+
 /**
  * The answer of a root field returning one `spec` row by id, in one
- * statement; null when there is no such row; undefined when the selection
- * does not compile or compiled reads are off for this request.
+ * statement; undefined when the selection does not compile or compiled
+ * reads are off for this request.
  *
  * With `entity` (the row, already loaded and checked by the root resolver),
  * the fields of the root that do not compile are answered by their
  * resolvers from it, and only the ones that do are compiled; undefined when
- * none does.
+ * none does. `extras`: more columns of the same statement, SQL on the root
+ * row's alias, for the root resolver to prime a resolver's DataLoader with.
  */
 export async function compileRead(
   ctx: Context,
   info: GraphQLResolveInfo,
   spec: TypeSpec,
   id: number,
-  entity?: object,
-): Promise<CompiledObject | null | undefined> {
+  opts: { entity?: object; extras?: Record<string, (alias: string) => string> } = {},
+): Promise<CompiledRead | undefined> {
+  const { entity, extras = {} } = opts;
   if (ctx.compiledReads === false || info.fieldNodes.length !== 1) return undefined;
   const viewer = await ctx.viewer();
   const compiler = new Compiler(info, viewer, ctx.em.getMetadata());
@@ -228,14 +237,27 @@ export async function compileRead(
   const object = compiler.object(spec, info.fieldNodes[0]!.selectionSet, alias, entity !== undefined);
   if (object === undefined || (entity && object === `json_build_object('${MARK}', true)`)) return undefined;
   const table = ctx.em.getMetadata().get(spec.entity.name).tableName;
-  const rows = await ctx.em
+  const columns = [`${object} as x`, ...Object.entries(extras).map(([name, sql]) => `(${sql(alias)}) as "${name}"`)];
+  const [row] = await ctx.em
     .getConnection()
-    .execute<{ x: CompiledObject }[]>(`select ${object} as x from "${table}" ${alias} where ${alias}.id = ?`, [id], 'all', ctx.em.getTransactionContext());
-  const compiled = rows[0]?.x ?? null;
-  if (compiled && entity) Object.defineProperty(compiled, SOURCE, { value: entity });
-  return compiled;
+    .execute<Record<string, unknown>[]>(`select ${columns.join(', ')} from "${table}" ${alias} where ${alias}.id = ?`, [id], 'all', ctx.em.getTransactionContext());
+  const value = (row?.x as CompiledObject | undefined) ?? null;
+  if (value && entity) Object.defineProperty(value, SOURCE, { value: entity });
+  return { value, extras: Object.fromEntries(Object.keys(extras).map((name) => [name, row?.[name] ?? null])) };
 }
 
+/** Whether the root field's selection asks for `field` on the root object itself. */
+export function selectsField(info: GraphQLResolveInfo, field: string): boolean {
+  const visit = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((s) =>
+      s.kind === Kind.FIELD
+        ? s.name.value === field
+        : s.kind === Kind.INLINE_FRAGMENT
+          ? visit(s.selectionSet)
+          : visit(info.fragments[s.name.value]?.selectionSet),
+    );
+  return info.fieldNodes.some((node) => visit(node.selectionSet));
+}
 
 /** Lets every field answer from a compiled object's own keys (see the module comment). */
 export function serveCompiled(schema: GraphQLSchema): GraphQLSchema {

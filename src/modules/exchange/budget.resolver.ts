@@ -151,6 +151,11 @@ const budgetLoaders = perRequest(
   }),
 );
 
+/** Totals read by exchange(id:)'s compiled statement, so Exchange.budget does not query them again. */
+export function primeBudgetTotals(ctx: Context, exchangeId: number, totals: BudgetTotals): void {
+  budgetLoaders(ctx).totals.prime(exchangeId, totals);
+}
+
 /** Money is for the people who manage the exchange: FORBIDDEN (the field becomes null) for everyone else. */
 async function requireManager(ctx: Context, exchangeId: number, what: string): Promise<void> {
   const access = await accessToExchange(ctx.loaders, await ctx.viewer(), exchangeId);

@@ -210,14 +210,29 @@ export function perParticipant(cost: bigint, n: bigint): bigint | null {
  */
 export async function budgetTotals(em: EntityManager, exchangeIds: readonly number[]): Promise<BudgetTotals[]> {
   const ids = [...new Set(exchangeIds)];
-  const list = placeholders(ids);
-  const rows = await em.getConnection().execute<
-    { exchange_id: number; participants: string; currency: string | null; cost: string | null; secured: string | null; received: string | null; pending: string | null }[]
-  >(
-    `with travellers as (
+  const rows = await em.getConnection().execute<BudgetTotalsRow[]>(budgetTotalsSql(placeholders(ids)), [...ids, ...ids], 'all', em.getTransactionContext());
+  return budgetTotalsOf(exchangeIds, rows);
+}
+
+export type BudgetTotalsRow = {
+  exchange_id: number;
+  participants: string;
+  currency: string | null;
+  cost: string | null;
+  secured: string | null;
+  received: string | null;
+  pending: string | null;
+};
+
+/**
+ * The statement of budgetTotals for the exchanges `ids` (SQL: placeholders,
+ * or a column of an enclosing query, as a compiled read uses it).
+ */
+export function budgetTotalsSql(ids: string): string {
+  return `with travellers as (
        select e.id as exchange_id, coalesce(sum(v.participant_count + v.accompanying_teacher_count), 0)::bigint as n
        from exchange e left join visit v on v.exchange_id = e.id
-       where e.id in (${list})
+       where e.id in (${ids})
        group by e.id
      ), money as (
        select b.exchange_id, b.currency,
@@ -231,18 +246,18 @@ export async function budgetTotals(em: EntityManager, exchangeIds: readonly numb
               coalesce(sum(f.amount_minor::bigint) filter (where f.status = 'RECEIVED'), 0),
               coalesce(sum(f.amount_minor::bigint) filter (where f.status in ('PLANNED', 'APPLIED')), 0)
        from funding_source f
-       where f.exchange_id in (${list})
+       where f.exchange_id in (${ids})
        group by f.exchange_id, f.currency
      )
      select t.exchange_id, t.n::text as participants, m.currency,
             sum(m.cost)::text as cost, sum(m.secured)::text as secured, sum(m.received)::text as received, sum(m.pending)::text as pending
      from travellers t left join money m on m.exchange_id = t.exchange_id
      group by t.exchange_id, t.n, m.currency
-     order by t.exchange_id, m.currency`,
-    [...ids, ...ids],
-    'all',
-    em.getTransactionContext(),
-  );
+     order by t.exchange_id, m.currency`;
+}
+
+/** The rows of budgetTotalsSql as totals, one per exchange id asked for. */
+export function budgetTotalsOf(exchangeIds: readonly number[], rows: readonly BudgetTotalsRow[]): BudgetTotals[] {
   const byExchange = new Map<number, BudgetTotals>();
   for (const row of rows) {
     const exchangeId = Number(row.exchange_id);

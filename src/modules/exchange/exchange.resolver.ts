@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { compileRead } from '../common/compiled-read';
+import { compileRead, selectsField } from '../common/compiled-read';
 import { filterId } from '../common/filters';
 import { connectionType } from '../common/connection';
 import { PageArgs } from '../common/pagination';
@@ -14,6 +14,8 @@ import { SchoolClass } from '../school-class/school-class.entity';
 import { School } from '../school/school.entity';
 import { accessToExchange } from './exchange.access';
 import { exchangeSpec } from './exchange.compiled';
+import { primeBudgetTotals } from './budget.resolver';
+import { budgetTotalsOf, budgetTotalsSql, type BudgetTotalsRow } from './budget.service';
 import { exchangeOf } from './exchange.payload';
 import { distanceBand, ErasmusDistanceBand } from './distance-band';
 import { Evaluation, Exchange, ExchangeEvent, ExchangeRole, Goal, Visit } from './exchange.entity';
@@ -98,8 +100,17 @@ export class ExchangeResolver {
     const access = await accessToExchange(ctx.loaders, await ctx.viewer(), localId);
     if (!access.see) return null;
     const exchange = await ctx.loaders.exchange.load(localId);
-    // Its lists in one statement; the rest of its fields from the entity (compiled-read.ts).
-    return exchange && ((await compileRead(ctx, info, exchangeSpec(access), localId, exchange)) ?? exchange);
+    if (!exchange) return null;
+    // Its lists in one statement, with its budget totals for those who may
+    // read them; the rest of its fields from the entity (compiled-read.ts).
+    const withTotals = access.manage && selectsField(info, 'budget');
+    const compiled = await compileRead(ctx, info, exchangeSpec(access), localId, {
+      entity: exchange,
+      extras: withTotals ? { totals: (e) => `select json_agg(t) from (${budgetTotalsSql(`${e}.id`)}) t` } : {},
+    });
+    if (!compiled?.value) return exchange;
+    if (withTotals) primeBudgetTotals(ctx, localId, budgetTotalsOf([localId], (compiled.extras.totals ?? []) as BudgetTotalsRow[])[0]!);
+    return compiled.value;
   }
 
   @FieldResolver(() => [ExchangeMember], { description: 'The classes taking part (2–20), the initiator first.' })

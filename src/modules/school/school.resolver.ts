@@ -39,7 +39,7 @@ export class SchoolResolver {
   async school(@Arg('id', () => ID, { description: 'Global id of the school.' }) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const localId = filterId(id, 'School', 'id');
     const compiled = await compileRead(ctx, info, SCHOOL_SPEC, localId);
-    return compiled !== undefined ? compiled : ctx.loaders.school.load(localId);
+    return compiled ? compiled.value : ctx.loaders.school.load(localId);
   }
 
   @FieldResolver(() => String, {
