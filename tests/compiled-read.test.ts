@@ -87,6 +87,9 @@ const fallbacks: Record<string, TypedDocumentNode<Json, Record<string, unknown>>
   interfaceFragment: doc('query ($id: ID!) { school(id: $id) { ... on Node { id } } }'),
   firstTooLarge: doc('query ($id: ID!) { school(id: $id) { classes(first: 101) { edges { node { id } } } } }'),
   sameKeyTwice: doc('query ($id: ID!) { school(id: $id) { town { name } town { country } } }'),
+  markerAlias: doc('query ($id: ID!) { school(id: $id) { __compiled: name id } }'),
+  deepMarkerAlias: doc('query ($id: ID!) { school(id: $id) { name classes { edges { node { __compiled: label } } } } }'),
+  typenameAlias: doc('query ($id: ID!) { school(id: $id) { __typename: name id } }'),
 };
 
 let api: TestApi;
@@ -272,6 +275,15 @@ describe('compiled reads: exchange(id:) compiles its lists and resolves the rest
         expect(compiled.result.data!.exchange).toBeNull();
       }
     }
+  });
+
+  it('an alias shaped like the compiled marker is answered by the resolvers, as it would be without compiling', async () => {
+    const query = doc('query ($id: ID!) { exchange(id: $id) { __compiled: title visits { edges { node { id __compiled: startsOn } } } } }');
+    const compiled = await run(tokens.admin!, query, { id: exchangeId }, {});
+    const resolved = await run(tokens.admin!, query, { id: exchangeId }, { compiledReads: false });
+    expect(compiled.result).toEqual(resolved.result);
+    expect(compiled.result.errors).toBeUndefined();
+    expect(compiled.result.data!.exchange.__compiled).toBe('Compiled exchange');
   });
 
   it('takes two statements for the bench detail as an admin: the exchange, then its lists and budget totals', async () => {

@@ -97,6 +97,8 @@ class Compiler {
           const key = selection.alias?.value ?? selection.name.value;
           // The same key twice would need GraphQL's field merging: left to the resolvers.
           if (fields.has(key)) return false;
+          // An alias may start with "__": it must never take the place of MARK in the JSON.
+          if (key.startsWith('__') && !(key === '__typename' && selection.name.value === '__typename')) return false;
           fields.set(key, selection);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           if (selection.typeCondition && selection.typeCondition.name.value !== type) return false;
@@ -182,6 +184,8 @@ class Compiler {
         if (object === undefined) return undefined;
         edgeParts.push(`'${nodeKey}', ${object}`);
       }
+      // json_build_object takes at most 100 arguments.
+      if (edgeParts.length > 50) return undefined;
       const where = field.where(alias, child, this.viewer);
       const order = field.orderBy(child);
       parts.push(
@@ -190,6 +194,7 @@ class Compiler {
                   where ${where.length ? where.join(' and ') : 'true'} order by ${order} limit ${first}) ${child})`,
       );
     }
+    if (parts.length > 50) return undefined;
     return `json_build_object(${parts.join(', ')})`;
   }
 
