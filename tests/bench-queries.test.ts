@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
-import { AddVisitDocument } from '../schema/generated/graphql';
 import { fromGlobalId } from '../src/lib/global-id';
-import { agreedExchange, day, exchangeWorld, visitInput, type ExchangeWorld } from './fixtures/exchanges';
+import { addVisitsBothWays, agreedExchange, day, exchangeWorld, type ExchangeWorld } from './fixtures/exchanges';
 import { createClass, createSchool } from './fixtures/schools';
 import { createTestApi, expectData, type ExecutorOptions, type TestApi } from './helpers/api';
 
@@ -70,15 +69,7 @@ beforeAll(async () => {
   smallExchange = (await agreedExchange(w, {}, 'Small exchange')).id;
   const large = await agreedExchange(w, { startsOn: day(100), endsOn: day(104) }, 'Large exchange');
   largeExchange = large.id;
-  for (let k = 0; k < 9; k += 1) {
-    const back = k % 2 === 0;
-    const input = visitInput(w, large.id, {
-      startsOn: day(120 + 10 * k),
-      endsOn: day(124 + 10 * k),
-      ...(back ? { hostSchoolId: w.frSchool.id, guestClassIds: [w.svClass.id] } : {}),
-    });
-    expect(expectData(await w.coordSv.exec(AddVisitDocument, { input })).addVisit.userErrors).toEqual([]);
-  }
+  await addVisitsBothWays(w, large.id, 9);
   // Evaluations, further goals, lines and sources in SQL: their mutations are tested elsewhere.
   const conn = api.orm.em.getConnection();
   const [small, big] = [local(smallExchange), local(largeExchange)];

@@ -4,9 +4,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { toGlobalId } from '../src/lib/global-id';
 import { Scope } from '../src/modules/auth/viewer';
-import { agreedExchange, day, exchangeWorld, localId, visitInput, type ExchangeWorld } from './fixtures/exchanges';
+import { addVisitsBothWays, agreedExchange, day, exchangeWorld, localId, type ExchangeWorld } from './fixtures/exchanges';
 import { makeAppToken } from './fixtures/planned-exchanges';
-import { AddVisitDocument } from '../schema/generated/graphql';
 import { createClass, createSchool } from './fixtures/schools';
 import { createTestApi, createUserWithToken, type Executor, type ExecutorOptions, type TestApi } from './helpers/api';
 
@@ -229,15 +228,7 @@ describe('compiled reads: exchange(id:) compiles its lists and resolves the rest
   beforeAll(async () => {
     const exchange = await agreedExchange(w, { startsOn: day(100), endsOn: day(104) }, 'Compiled exchange');
     exchangeId = exchange.id;
-    for (let k = 0; k < 3; k += 1) {
-      const back = k % 2 === 0;
-      const input = visitInput(w, exchange.id, {
-        startsOn: day(120 + 10 * k),
-        endsOn: day(124 + 10 * k),
-        ...(back ? { hostSchoolId: w.frSchool.id, guestClassIds: [w.svClass.id] } : {}),
-      });
-      expect((await w.coordSv.exec(AddVisitDocument, { input })).errors).toBeUndefined();
-    }
+    await addVisitsBothWays(w, exchange.id, 3);
     const conn = api.orm.em.getConnection();
     const id = localId(exchange.id);
     await conn.execute(`insert into goal (exchange_id, description, indicator, evaluation_on) select ?, 'Goal ' || g, 'Indicator ' || g, current_date + 60 from generate_series(2, 4) g`, [id]);

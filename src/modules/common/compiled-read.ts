@@ -69,6 +69,31 @@ export type TypeSpec = {
 export const column = (property: string): ColumnField => ({ kind: 'column', property });
 export const globalId = (type: NodeTypeName): GlobalIdField => ({ kind: 'globalId', type });
 
+/**
+ * First-N pages of `target()` rows (GraphQL `<type>Connection` of
+ * `<type>Edge`s): `parent` ties a child row to its parent, `visibility`
+ * (null: none) is the list's rule for the viewer, `orderBy` its order.
+ */
+export function page(
+  target: () => TypeSpec,
+  type: string,
+  parent: (parent: string, child: string) => string,
+  orderBy: (child: string) => string,
+  visibility: (child: string, viewer: Viewer) => string | null = () => null,
+): PageField {
+  return {
+    kind: 'page',
+    target,
+    connection: `${type}Connection`,
+    edge: `${type}Edge`,
+    where: (p, c, viewer) => {
+      const rule = visibility(c, viewer);
+      return rule === null ? [parent(p, c)] : [parent(p, c), rule];
+    },
+    orderBy,
+  };
+}
+
 /** Undefined: this selection does not compile (see the module comment). */
 type Sql = string | undefined;
 
@@ -204,7 +229,7 @@ class Compiler {
     return prop.fieldNames[0]!;
   }
 
-  private tableOf(spec: TypeSpec): string {
+  tableOf(spec: TypeSpec): string {
     return this.metadata.get(spec.entity.name).tableName;
   }
 }
@@ -241,7 +266,7 @@ export async function compileRead(
   const alias = compiler.alias();
   const object = compiler.object(spec, info.fieldNodes[0]!.selectionSet, alias, entity !== undefined);
   if (object === undefined || (entity && object === `json_build_object('${MARK}', true)`)) return undefined;
-  const table = ctx.em.getMetadata().get(spec.entity.name).tableName;
+  const table = compiler.tableOf(spec);
   const columns = [`${object} as x`, ...Object.entries(extras).map(([name, sql]) => `(${sql(alias)}) as "${name}"`)];
   const [row] = await ctx.em
     .getConnection()

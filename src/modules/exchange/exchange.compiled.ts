@@ -1,4 +1,4 @@
-import { column, globalId, type TypeSpec } from '../common/compiled-read';
+import { column, globalId, page, type TypeSpec } from '../common/compiled-read';
 import { SCHOOL_SPEC } from '../school/school.compiled';
 import { BudgetLine, FundingSource } from './budget.entity';
 import { Evaluation, Exchange, Goal, Visit } from './exchange.entity';
@@ -17,19 +17,15 @@ export function exchangeSpec(access: { manage: boolean }): TypeSpec {
     title: column('title'),
     status: column('status'),
     // ExchangeResolver.visits and .goals: earliest first, and in the order added.
-    visits: page(VISIT_SPEC, 'Visit', (e, v) => `${v}.exchange_id = ${e}.id`, (v) => `${v}.starts_on asc, ${v}.id asc`),
-    goals: page(GOAL_SPEC, 'Goal', (e, g) => `${g}.exchange_id = ${e}.id`, (g) => `${g}.id asc`),
+    visits: page(() => VISIT_SPEC, 'Visit', (e, v) => `${v}.exchange_id = ${e}.id`, (v) => `${v}.starts_on asc, ${v}.id asc`),
+    goals: page(() => GOAL_SPEC, 'Goal', (e, g) => `${g}.exchange_id = ${e}.id`, (g) => `${g}.id asc`),
   };
   if (access.manage) {
     // ExchangeBudgetResolver.budgetLines and .fundingSources: in the order added.
-    fields.budgetLines = page(BUDGET_LINE_SPEC, 'BudgetLine', (e, l) => `${l}.exchange_id = ${e}.id`, (l) => `${l}.id asc`);
-    fields.fundingSources = page(FUNDING_SOURCE_SPEC, 'FundingSource', (e, f) => `${f}.exchange_id = ${e}.id`, (f) => `${f}.id asc`);
+    fields.budgetLines = page(() => BUDGET_LINE_SPEC, 'BudgetLine', (e, l) => `${l}.exchange_id = ${e}.id`, (l) => `${l}.id asc`);
+    fields.fundingSources = page(() => FUNDING_SOURCE_SPEC, 'FundingSource', (e, f) => `${f}.exchange_id = ${e}.id`, (f) => `${f}.id asc`);
   }
   return { type: 'Exchange', entity: Exchange, fields };
-}
-
-function page(target: TypeSpec, type: string, parent: (parent: string, child: string) => string, orderBy: (child: string) => string) {
-  return { kind: 'page' as const, target: () => target, connection: `${type}Connection`, edge: `${type}Edge`, where: (p: string, c: string) => [parent(p, c)], orderBy };
 }
 
 const VISIT_SPEC: TypeSpec = {
@@ -65,7 +61,7 @@ const GOAL_SPEC: TypeSpec = {
     target: column('target'),
     evaluationOn: column('evaluationOn'),
     // GoalResolver.evaluations: earliest first.
-    evaluations: page(EVALUATION_SPEC, 'Evaluation', (g, e) => `${e}.goal_id = ${g}.id`, (e) => `${e}.evaluated_on asc, ${e}.id asc`),
+    evaluations: page(() => EVALUATION_SPEC, 'Evaluation', (g, e) => `${e}.goal_id = ${g}.id`, (e) => `${e}.evaluated_on asc, ${e}.id asc`),
   },
 };
 

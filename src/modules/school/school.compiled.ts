@@ -1,4 +1,4 @@
-import { column, globalId, type TypeSpec } from '../common/compiled-read';
+import { column, globalId, page, type TypeSpec } from '../common/compiled-read';
 import { LanguagePairing } from '../language-pairing/language-pairing.entity';
 import { pairingVisibilitySql } from '../language-pairing/language-pairing.service';
 import { SchoolClass } from '../school-class/school-class.entity';
@@ -31,14 +31,13 @@ export const SCHOOL_SPEC: TypeSpec = {
     website: column('website'),
     town: { kind: 'one', target: () => TOWN_SPEC, on: (school, town) => `${town}.id = ${school}.town_id` },
     // SchoolService.classesOfSchools: newest first, the classes the viewer may see.
-    classes: {
-      kind: 'page',
-      target: () => CLASS_SPEC,
-      connection: 'SchoolClassConnection',
-      edge: 'SchoolClassEdge',
-      where: (school, c, viewer) => [`${c}.school_id = ${school}.id`, ...nonNull(viewer.classVisibilitySql(c))],
-      orderBy: (c) => `${c}.created_at desc, ${c}.id desc`,
-    },
+    classes: page(
+      () => CLASS_SPEC,
+      'SchoolClass',
+      (school, c) => `${c}.school_id = ${school}.id`,
+      (c) => `${c}.created_at desc, ${c}.id desc`,
+      (c, viewer) => viewer.classVisibilitySql(c),
+    ),
   },
 };
 
@@ -57,14 +56,13 @@ export const CLASS_SPEC: TypeSpec = {
     lookingForPartners: column('lookingForPartners'),
     school: { kind: 'one', target: () => SCHOOL_SPEC, on: (c, school) => `${school}.id = ${c}.school_id` },
     // LanguagePairingService.pairingsOfClasses: either side, newest first, the pairings the viewer may see.
-    pairings: {
-      kind: 'page',
-      target: () => PAIRING_SPEC,
-      connection: 'LanguagePairingConnection',
-      edge: 'LanguagePairingEdge',
-      where: (c, p, viewer) => [`(${p}.class_a_id = ${c}.id or ${p}.class_b_id = ${c}.id)`, ...nonNull(pairingVisibilitySql(viewer, p))],
-      orderBy: (p) => `${p}.id desc`,
-    },
+    pairings: page(
+      () => PAIRING_SPEC,
+      'LanguagePairing',
+      (c, p) => `(${p}.class_a_id = ${c}.id or ${p}.class_b_id = ${c}.id)`,
+      (p) => `${p}.id desc`,
+      (p, viewer) => pairingVisibilitySql(viewer, p),
+    ),
   },
 };
 
@@ -82,7 +80,3 @@ export const PAIRING_SPEC: TypeSpec = {
     classB: { kind: 'one', target: () => CLASS_SPEC, on: (p, c) => `${c}.id = ${p}.class_b_id` },
   },
 };
-
-function nonNull(sql: string | null): string[] {
-  return sql === null ? [] : [sql];
-}
