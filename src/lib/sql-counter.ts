@@ -1,8 +1,9 @@
 import type { Orm } from '../db';
+import { onPreparedStatement } from './prepared';
 
 /**
  * Counts SQL statements sent through the ORM's connection (ORM queries and
- * raw ones alike), for tests and benchmarks that assert "no N+1".
+ * raw ones alike, and the prepared statements of src/lib/prepared.ts), for tests and benchmarks that assert "no N+1".
  */
 export function countStatements(orm: Orm) {
   const conn = orm.em.getConnection();
@@ -16,8 +17,13 @@ export function countStatements(orm: Orm) {
     },
     restore() {
       conn.execute = original;
+      unlisten();
     },
   };
+  const unlisten = onPreparedStatement(orm.em, (sql) => {
+    counter.count += 1;
+    counter.statements.push(sql);
+  });
   conn.execute = ((query: unknown, ...rest: unknown[]) => {
     counter.count += 1;
     counter.statements.push(typeof query === 'string' ? query : String(query));

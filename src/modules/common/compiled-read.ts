@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import type { Context } from '../../context';
 import type { NodeTypeName } from '../../lib/global-id';
+import { executePrepared } from '../../lib/prepared';
 import type { Viewer } from '../auth/viewer';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination';
 
@@ -268,9 +269,8 @@ export async function compileRead(
   if (object === undefined || (entity && object === `json_build_object('${MARK}', true)`)) return undefined;
   const table = compiler.tableOf(spec);
   const columns = [`${object} as x`, ...Object.entries(extras).map(([name, sql]) => `(${sql(alias)}) as "${name}"`)];
-  const [row] = await ctx.em
-    .getConnection()
-    .execute<Record<string, unknown>[]>(`select ${columns.join(', ')} from "${table}" ${alias} where ${alias}.id = ?`, [id], 'all', ctx.em.getTransactionContext());
+  // Prepared: one plan per connection for each shape of query, as PostGraphile does (src/lib/prepared.ts).
+  const [row] = await executePrepared<Record<string, unknown>>(ctx.em, `select ${columns.join(', ')} from "${table}" ${alias} where ${alias}.id = ?`, [id]);
   const value = (row?.x as CompiledObject | undefined) ?? null;
   if (value && entity) Object.defineProperty(value, SOURCE, { value: entity });
   return { value, extras: Object.fromEntries(Object.keys(extras).map((name) => [name, row?.[name] ?? null])) };
