@@ -56,6 +56,8 @@ const wide = doc(`
           n: node {
             id
             ... on SchoolClass { grade ageMin ageMax pupilCount subjects themes lookingForPartners }
+            languages { __typename language role level }
+            open: availability { startsOn endsOn }
             recent: pairings(first: 1) { edges { node { id status } } }
             pairings(first: 20) {
               edges {
@@ -82,13 +84,46 @@ const fallbacks: Record<string, TypedDocumentNode<Json, Record<string, unknown>>
   directive: doc('query ($id: ID!) { school(id: $id) { id name @include(if: true) } }'),
   privateField: doc('query ($id: ID!) { school(id: $id) { id contactEmail } }'),
   deepPrivateField: doc('query ($id: ID!) { school(id: $id) { classes { edges { node { id internalNotes } } } } }'),
-  languages: doc('query ($id: ID!) { school(id: $id) { classes { edges { node { id languages { language role } } } } } }'),
   interfaceFragment: doc('query ($id: ID!) { school(id: $id) { ... on Node { id } } }'),
   firstTooLarge: doc('query ($id: ID!) { school(id: $id) { classes(first: 101) { edges { node { id } } } } }'),
   sameKeyTwice: doc('query ($id: ID!) { school(id: $id) { town { name } town { country } } }'),
   markerAlias: doc('query ($id: ID!) { school(id: $id) { __compiled: name id } }'),
   deepMarkerAlias: doc('query ($id: ID!) { school(id: $id) { name classes { edges { node { __compiled: label } } } } }'),
   typenameAlias: doc('query ($id: ID!) { school(id: $id) { __typename: name id } }'),
+};
+
+const benchClasses = doc(fs.readFileSync(path.join(__dirname, '..', 'bench', 'queries', 'ours', '2-classes.graphql'), 'utf8'));
+
+/** A page of schoolClasses with every argument and every connection field next to compiled nodes. */
+const classesWide = doc(`
+  query ClassesWide($first: Int, $after: String, $last: Int, $before: String, $filter: SchoolClassFilter, $orderBy: SchoolClassOrder) {
+    list: schoolClasses(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy) {
+      __typename
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges {
+        __typename
+        cursor
+        item: node {
+          __typename id label grade ageMin ageMax pupilCount subjects themes lookingForPartners
+          school { id name kind pupilCount instructionLanguages website town { id name country population } }
+          languages { language role level }
+          availability { startsOn endsOn }
+          pairings(first: 3) { edges { node { id status classA { id label } classB { id } } } }
+        }
+      }
+    }
+  }
+`);
+
+/** Each of these resolves the nodes of schoolClasses field by field. */
+const listFallbacks: Record<string, TypedDocumentNode<Json, Record<string, unknown>>> = {
+  privateField: doc('{ schoolClasses(first: 5) { edges { node { id internalNotes } } } }'),
+  twoEdges: doc('{ schoolClasses(first: 5) { a: edges { node { id } } b: edges { node { label } } } }'),
+  twoNodes: doc('{ schoolClasses(first: 5) { edges { a: node { id } b: node { label } } } }'),
+  interfaceFragment: doc('{ schoolClasses(first: 5) { edges { node { ... on Node { id } } } } }'),
+  directive: doc('{ schoolClasses(first: 5) { edges { node { id label @skip(if: false) } } } }'),
+  markerAlias: doc('{ schoolClasses(first: 5) { edges { node { id __compiled: label } } } }'),
 };
 
 let api: TestApi;
@@ -110,7 +145,15 @@ beforeAll(async () => {
   }
   const partners: string[] = [];
   for (let i = 0; i < 4; i += 1) {
-    partners.push((await createClass(api, partnerSchool.id, { label: `P${i}`, languages: [{ language: 'fr', role: 'INSTRUCTION' }, { language: 'sv', role: 'LEARNING', level: 'A2' }] })).id);
+    partners.push(
+      (
+        await createClass(api, partnerSchool.id, {
+          label: `P${i}`,
+          languages: [{ language: 'fr', role: 'INSTRUCTION' }, { language: 'sv', role: 'LEARNING', level: 'A2' }, { language: 'en', role: 'LEARNING', level: 'B1' }],
+          availability: [{ startsOn: day(200 + i), endsOn: day(210 + i) }, { startsOn: day(30), endsOn: day(40) }],
+        })
+      ).id,
+    );
   }
   // Pairings both ways and in several states; written in SQL, the API's checks are not under test here.
   const conn = api.orm.em.getConnection();
@@ -218,6 +261,69 @@ describe('compiled reads: school(id:) answers in one statement, exactly as the r
     expect(unknown.result.data).toEqual({ school: null });
     const malformed = await run(viewers.admin!, benchTree, { id: 'not-an-id' }, {});
     expect(malformed.result.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('compiled reads: schoolClasses builds its nodes in the page statement, exactly as the resolvers do', () => {
+  it.each(['admin', 'anonymous', 'teacher', 'partnerCoordinator', 'noRoles'])('every argument and connection field, as %s', async (who) => {
+    const token = viewers[who]!;
+    await authStatements(token);
+    const auth = await authStatements(token);
+    const page = await run(token, classesWide, { first: 4 }, { compiledReads: false });
+    const { endCursor, startCursor } = page.result.data!.list.pageInfo;
+    const cases: Record<string, unknown>[] = [
+      {},
+      { first: 0 },
+      { first: 4 },
+      { first: 4, after: endCursor },
+      { last: 3, before: endCursor },
+      { last: 2 },
+      { first: 50, filter: { schoolId } },
+      { first: 10, filter: { offersLanguage: 'fr', learnsLanguage: 'sv', levels: ['A2'] } },
+      { first: 10, filter: { lookingForPartners: false } },
+      { first: 10, orderBy: { field: 'LABEL', direction: 'ASC' } },
+      { first: 10, orderBy: { field: 'PUPIL_COUNT', direction: 'DESC' }, filter: { country: 'SE' } },
+      { first: 5, after: startCursor, orderBy: { field: 'LABEL', direction: 'ASC' } }, // a cursor of another order: an error
+      { first: 101 },
+    ];
+    for (const variables of cases) {
+      const compiled = await run(token, classesWide, variables, {});
+      const resolved = await run(token, classesWide, variables, { compiledReads: false });
+      expect(compiled.result).toEqual(resolved.result);
+    }
+    // Without totalCount the page is one statement, whatever the page holds.
+    for (const variables of [{ first: 50 }, { first: 3, after: endCursor }]) {
+      const compiled = await run(token, benchClasses, variables, {});
+      const resolved = await run(token, benchClasses, variables, { compiledReads: false });
+      expect(compiled.result).toEqual(resolved.result);
+      expect(compiled.result.errors).toBeUndefined();
+      expect(compiled.statements).toBe(auth + 1);
+      expect(resolved.statements).toBeGreaterThan(auth + 1);
+    }
+  });
+
+  it('lists languages and availability the way their loaders do', async () => {
+    const { data } = (await run(viewers.admin!, classesWide, { first: 50, orderBy: { field: 'LABEL', direction: 'ASC' } }, {})).result;
+    const p1 = data!.list.edges.map((e: Json) => e.item).find((c: Json) => c.label === 'P1');
+    expect(p1.languages).toEqual([
+      { language: 'fr', role: 'INSTRUCTION', level: null },
+      { language: 'en', role: 'LEARNING', level: 'B1' },
+      { language: 'sv', role: 'LEARNING', level: 'A2' },
+    ]);
+    expect(p1.availability).toEqual([
+      { startsOn: day(30), endsOn: day(40) },
+      { startsOn: day(201), endsOn: day(211) },
+    ]);
+  });
+
+  it.each(Object.keys(listFallbacks))('falls back to the resolvers, with the same answer: %s', async (name) => {
+    for (const who of ['admin', 'anonymous', 'teacher']) {
+      const token = viewers[who]!;
+      const compiledPath = await run(token, listFallbacks[name]!, {}, {});
+      const resolved = await run(token, listFallbacks[name]!, {}, { compiledReads: false });
+      expect(compiledPath.result).toEqual(resolved.result);
+      expect(compiledPath.statements).toBe(resolved.statements);
+    }
   });
 });
 

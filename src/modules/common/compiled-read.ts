@@ -2,6 +2,7 @@ import type { EntityClass, MetadataStorage } from '@mikro-orm/core';
 import {
   defaultFieldResolver,
   getArgumentValues,
+  getNamedType,
   isObjectType,
   Kind,
   type FieldNode,
@@ -58,7 +59,9 @@ type PageField = {
   where: (parent: string, child: string, viewer: Viewer) => string[];
   orderBy: (child: string) => string;
 };
-export type FieldSpec = ColumnField | GlobalIdField | OneField | PageField;
+/** A plain list (GraphQL `[T!]!`) of child rows, all of them, in the resolver's order. */
+type ListField = { kind: 'list'; target: () => TypeSpec; where: (parent: string, child: string) => string; orderBy: (child: string) => string };
+export type FieldSpec = ColumnField | GlobalIdField | OneField | PageField | ListField;
 
 export type TypeSpec = {
   /** The GraphQL object type. */
@@ -69,6 +72,14 @@ export type TypeSpec = {
 
 export const column = (property: string): ColumnField => ({ kind: 'column', property });
 export const globalId = (type: NodeTypeName): GlobalIdField => ({ kind: 'globalId', type });
+
+/** Every `target()` row tied to its parent by `parent`, in `orderBy` order (a resolver returning a plain list). */
+export const list = (target: () => TypeSpec, parent: (parent: string, child: string) => string, orderBy: (child: string) => string): ListField => ({
+  kind: 'list',
+  target,
+  where: parent,
+  orderBy,
+});
 
 /**
  * First-N pages of `target()` rows (GraphQL `<type>Connection` of
@@ -113,7 +124,7 @@ class Compiler {
   }
 
   /** The fields of a selection set by response key; undefined for what does not compile. */
-  private collect(selectionSet: SelectionSetNode | undefined, type: string): Map<string, FieldNode> | undefined {
+  collect(selectionSet: SelectionSetNode | undefined, type: string): Map<string, FieldNode> | undefined {
     if (!selectionSet) return undefined;
     const fields = new Map<string, FieldNode>();
     const visit = (set: SelectionSetNode): boolean => {
@@ -180,6 +191,14 @@ class Compiler {
       }
       case 'page':
         return this.page(spec, field, node, alias);
+      case 'list': {
+        const target = field.target();
+        const child = this.alias();
+        const object = this.object(target, node.selectionSet, child);
+        if (object === undefined) return undefined;
+        const order = field.orderBy(child);
+        return `(select coalesce(json_agg(${object} order by ${order}), '[]'::json) from "${this.tableOf(target)}" ${child} where ${field.where(alias, child)})`;
+      }
     }
   }
 
@@ -274,6 +293,32 @@ export async function compileRead(
   const value = (row?.x as CompiledObject | undefined) ?? null;
   if (value && entity) Object.defineProperty(value, SOURCE, { value: entity });
   return { value, extras: Object.fromEntries(Object.keys(extras).map((name) => [name, row?.[name] ?? null])) };
+}
+
+/**
+ * The node object of a root connection's `edges { node { … } }` as SQL on
+ * the list's row alias `alias` (not of the form r<N>), for `fetchPage` to
+ * select instead of the rows; undefined when the nodes do not compile or
+ * compiled reads are off. The connection's other fields (cursors, pageInfo,
+ * totalCount) stay with the resolvers, so every argument, filter and order
+ * of the list works as before: only the nodes are built in SQL.
+ */
+export async function compileNodes(ctx: Context, info: GraphQLResolveInfo, spec: TypeSpec, alias: string): Promise<string | undefined> {
+  if (ctx.compiledReads === false || info.fieldNodes.length !== 1) return undefined;
+  const connectionType = getNamedType(info.returnType);
+  if (!isObjectType(connectionType)) return undefined;
+  const edgeType = connectionType.getFields().edges && getNamedType(connectionType.getFields().edges!.type);
+  if (!edgeType || !isObjectType(edgeType)) return undefined;
+  const compiler = new Compiler(info, await ctx.viewer(), ctx.em.getMetadata());
+  const connection = compiler.collect(info.fieldNodes[0]!.selectionSet, connectionType.name);
+  if (!connection) return undefined;
+  // One `edges` with one `node`: a second one (under another alias) would need keys the first did not build.
+  const edges = [...connection.values()].filter((f) => f.name.value === 'edges');
+  if (edges.length !== 1) return undefined;
+  const edge = compiler.collect(edges[0]!.selectionSet, edgeType.name);
+  const nodes = edge && [...edge.values()].filter((f) => f.name.value === 'node');
+  if (!nodes || nodes.length !== 1) return undefined;
+  return compiler.object(spec, nodes[0]!.selectionSet, alias);
 }
 
 /** Whether the root field's selection asks for `field` on the root object itself. */

@@ -192,12 +192,17 @@ function normaliseSort(value: unknown, column: SortColumn): string | number {
   return value instanceof Date ? value.toISOString() : String(value);
 }
 
-/** One page of a top-level list: one statement, plus one more if totalCount is asked for. */
+/**
+ * One page of a top-level list: one statement, plus one more if totalCount
+ * is asked for. `node`: the nodes as compiled JSON (SQL on the list's
+ * alias, from compileNodes) instead of entities.
+ */
 export async function fetchPage<T>(
   em: EntityManager,
   list: ListSql,
   order: Ordering,
   args: PageArgs,
+  node?: string,
 ): Promise<ConnectionResult<T>> {
   const page = pageRequest(args);
   const keyset = keysetConditions(order, page, list.idColumn);
@@ -215,14 +220,15 @@ export async function fetchPage<T>(
   });
   if (page.limit === 0) return buildConnection([], [], order, page, totalCount);
   const rows = await conn.execute<Record<string, unknown>[]>(
-    `select ${list.select}, ${order.column.sql} as "__sort", ${list.idColumn} as "__id" from ${list.from} ${whereSql}
+    `select ${node === undefined ? list.select : `${node} as "__node"`}, ${order.column.sql} as "__sort", ${list.idColumn} as "__id"
+     from ${list.from} ${whereSql}
      order by ${orderBy(order, list.idColumn, page.backward)} limit ?`,
     [...list.params, ...keyset.params, page.limit + 1],
     'all',
     em.getTransactionContext(),
   );
   for (const row of rows) row.__sort = normaliseSort(row.__sort, order.column);
-  const entities = rows.map((row) => rowToEntity(em, list.entity as EntityClass<T>, stripId(row)));
+  const entities = rows.map((row) => (node === undefined ? rowToEntity(em, list.entity as EntityClass<T>, stripId(row)) : (row.__node as T)));
   return buildConnection(rows, entities, order, page, totalCount);
 }
 

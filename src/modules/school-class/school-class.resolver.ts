@@ -1,8 +1,11 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ForbiddenError } from '../../lib/errors';
 import { toGlobalId } from '../../lib/global-id';
 import type { Context } from '../../context';
+import { compileNodes } from '../common/compiled-read';
 import { SchoolClassConnection } from '../common/connections';
+import { CLASS_SPEC } from '../school/school.compiled';
 import { filterId } from '../common/filters';
 import { PageArgs } from '../common/pagination';
 import { School } from '../school/school.entity';
@@ -27,8 +30,11 @@ export class SchoolClassResolver {
     filter: SchoolClassFilter | null,
     @Arg('orderBy', () => SchoolClassOrder, { nullable: true, description: 'Sort order.' }) orderBy: SchoolClassOrder | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return new SchoolClassService(ctx.em, await ctx.viewer()).list(page, filter, orderBy);
+    // The nodes in the same statement as the page when their selection compiles (compiled-read.ts).
+    const node = await compileNodes(ctx, info, CLASS_SPEC, 'c');
+    return new SchoolClassService(ctx.em, await ctx.viewer()).list(page, filter, orderBy, undefined, node);
   }
 
   @Query(() => SchoolClass, { nullable: true, description: 'One class by global id; null if there is none.' })

@@ -165,10 +165,14 @@ export class SchoolClassService {
     private readonly viewer: Viewer,
   ) {}
 
-  /** `onlyIds`: restrict to these classes (the viewer's own, for `viewer.classes`). */
-  list(args: PageArgs, filter?: SchoolClassFilter | null, order?: SchoolClassOrder | null, onlyIds?: ReadonlySet<number>) {
+  /**
+   * `onlyIds`: restrict to these classes (the viewer's own, for
+   * `viewer.classes`). `node`: the nodes compiled to JSON on the alias `c`
+   * (compileNodes) instead of entities.
+   */
+  list(args: PageArgs, filter?: SchoolClassFilter | null, order?: SchoolClassOrder | null, onlyIds?: ReadonlySet<number>, node?: string) {
     const extra = onlyIds ? [idsInSql('c.id', onlyIds)] : [];
-    return fetchPage<SchoolClass>(this.em, classList(filter, this.viewer, extra), classOrdering(order), args);
+    return fetchPage<SchoolClass>(this.em, classList(filter, this.viewer, extra), classOrdering(order), args, node);
   }
 
   classesOfSchools(schoolIds: readonly number[], args: PageArgs, filter?: SchoolClassFilter | null, order?: SchoolClassOrder | null) {

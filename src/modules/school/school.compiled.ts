@@ -1,14 +1,15 @@
-import { column, globalId, page, type TypeSpec } from '../common/compiled-read';
+import { column, globalId, list, page, type TypeSpec } from '../common/compiled-read';
 import { LanguagePairing } from '../language-pairing/language-pairing.entity';
 import { pairingVisibilitySql } from '../language-pairing/language-pairing.service';
-import { SchoolClass } from '../school-class/school-class.entity';
+import { AvailabilityWindow, ClassLanguage, SchoolClass } from '../school-class/school-class.entity';
 import { Town } from '../town/town.entity';
 import { School } from './school.entity';
 
 /**
  * What `school(id:)` compiles into one statement (see compiled-read.ts):
  * the school, its town, its classes, their pairings and the paired classes
- * with their schools. Each entry mirrors its resolver: plain columns with
+ * with their schools; and the classes of `schoolClasses` pages, with their
+ * languages and availability. Each entry mirrors its resolver: plain columns with
  * no check of their own, relations loaded by id without one (School.town,
  * SchoolClass.school, LanguagePairing.classA/B), and the first N of a list
  * in its default order with the list's visibility rule.
@@ -55,6 +56,9 @@ export const CLASS_SPEC: TypeSpec = {
     themes: column('themes'),
     lookingForPartners: column('lookingForPartners'),
     school: { kind: 'one', target: () => SCHOOL_SPEC, on: (c, school) => `${school}.id = ${c}.school_id` },
+    // The classLanguages and availability loaders: every row of the class, in their order.
+    languages: list(() => CLASS_LANGUAGE_SPEC, (c, l) => `${l}.class_id = ${c}.id`, (l) => `${l}.role asc, ${l}.language asc`),
+    availability: list(() => AVAILABILITY_SPEC, (c, w) => `${w}.class_id = ${c}.id`, (w) => `${w}.starts_on asc, ${w}.id asc`),
     // LanguagePairingService.pairingsOfClasses: either side, newest first, the pairings the viewer may see.
     pairings: page(
       () => PAIRING_SPEC,
@@ -79,4 +83,16 @@ export const PAIRING_SPEC: TypeSpec = {
     classA: { kind: 'one', target: () => CLASS_SPEC, on: (p, c) => `${c}.id = ${p}.class_a_id` },
     classB: { kind: 'one', target: () => CLASS_SPEC, on: (p, c) => `${c}.id = ${p}.class_b_id` },
   },
+};
+
+export const CLASS_LANGUAGE_SPEC: TypeSpec = {
+  type: 'ClassLanguage',
+  entity: ClassLanguage,
+  fields: { language: column('language'), role: column('role'), level: column('level') },
+};
+
+export const AVAILABILITY_SPEC: TypeSpec = {
+  type: 'AvailabilityWindow',
+  entity: AvailabilityWindow,
+  fields: { startsOn: column('startsOn'), endsOn: column('endsOn') },
 };
