@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass } from '@mikro-orm/core';
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BadUserInputError } from '../../lib/errors';
+import { executePrepared } from '../../lib/prepared';
 import { placeholders } from '../../lib/sql';
 import { groupBy } from '../../lib/group-by';
 import { mapRow } from './row-mapper';
@@ -219,13 +220,13 @@ export async function fetchPage<T>(
     return Number(row!.n);
   });
   if (page.limit === 0) return buildConnection([], [], order, page, totalCount);
-  const rows = await conn.execute<Record<string, unknown>[]>(
+  // Prepared (src/lib/prepared.ts): the text depends on the list's shape, not on the cursor or the page size.
+  const rows = await executePrepared<Record<string, unknown>>(
+    em,
     `select ${node === undefined ? list.select : `${node} as "__node"`}, ${order.column.sql} as "__sort", ${list.idColumn} as "__id"
      from ${list.from} ${whereSql}
      order by ${orderBy(order, list.idColumn, page.backward)} limit ?`,
     [...list.params, ...keyset.params, page.limit + 1],
-    'all',
-    em.getTransactionContext(),
   );
   for (const row of rows) row.__sort = normaliseSort(row.__sort, order.column);
   const entities = rows.map((row) => (node === undefined ? rowToEntity(em, list.entity as EntityClass<T>, stripId(row)) : (row.__node as T)));
