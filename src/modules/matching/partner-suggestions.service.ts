@@ -268,12 +268,38 @@ export class PartnerSuggestionService {
       offersLit,
       learnsLit,
     ];
+    // Ranked in a function of its own: only the page outlives it, not a few hundred rows per call in flight.
+    const { slice, total } = await this.rank(candidatesSql, candidateParams, String(network_version), { mine, myTown, only, weights, start, limit: page.limit });
+    if (total === 0) return this.page([], start, page.limit);
+
+    // Entities only for the page asked for.
+    const classes = slice.length ? await em.find(SchoolClass, { id: { $in: slice.map((r) => r.id) } }) : [];
+    const byId = new Map(classes.map((c) => [c.id, c]));
+    const results: PartnerSuggestionResult[] = [];
+    for (const r of slice) {
+      const schoolClass = byId.get(r.id);
+      if (schoolClass) results.push({ schoolClass, score: r.score, reasons: r.reasons });
+    }
+    return this.page(results, start, page.limit, total);
+  }
+
+  /**
+   * The candidates (from `sql`) scored and sorted, and the page from
+   * position `start` with every reason explained; total: how many ranked.
+   */
+  private async rank(
+    sql: string,
+    params: unknown[],
+    networkVersion: string,
+    opts: { mine: ClassProfile; myTown: TownFacts; only: Set<string> | undefined; weights: PartnerWeights; start: number; limit: number },
+  ): Promise<{ slice: { id: number; score: number; reasons: Reason[] }[]; total: number }> {
+    const { mine, myTown, only, weights } = opts;
     // The network facts load (only when they changed) while the candidates are looked for.
     const [rows, network] = await Promise.all([
-      conn.execute<CandidateRow[]>(candidatesSql, candidateParams),
-      townNetwork(em, String(network_version)),
+      this.em.getConnection().execute<CandidateRow[]>(sql, params, 'all', this.em.getTransactionContext()),
+      townNetwork(this.em, networkVersion),
     ]);
-    if (rows.length === 0) return this.page([], start, page.limit);
+    if (rows.length === 0) return { slice: [], total: 0 };
 
     // Ranking: every candidate's score, without the text of its reasons.
     const now = new Date();
@@ -303,22 +329,13 @@ export class PartnerSuggestionService {
     candidates.sort((x, y) => y.score - x.score || x.id - y.id);
 
     // The page: the same scores again, now with every reason explained.
-    const slice = candidates.slice(start, start + page.limit).map((c) => {
+    const slice = candidates.slice(opts.start, opts.start + opts.limit).map((c) => {
       const t = townScore(c.sameTown ? undefined : network.score(myTown, c.town), c.sameTown);
       const km = Math.round(haversineKm(myTown.latitude, myTown.longitude, c.town.latitude, c.town.longitude));
       const townDetail = `${t.detail} (${km} km${c.town.country !== myTown.country ? ', across a border' : ''})`;
       return { id: c.id, ...scorePartner(mine, c.theirs, { ...c.context, townDetail }, weights) };
     });
-
-    // Entities only for the page asked for.
-    const classes = slice.length ? await em.find(SchoolClass, { id: { $in: slice.map((r) => r.id) } }) : [];
-    const byId = new Map(classes.map((c) => [c.id, c]));
-    const results: PartnerSuggestionResult[] = [];
-    for (const r of slice) {
-      const schoolClass = byId.get(r.id);
-      if (schoolClass) results.push({ schoolClass, score: r.score, reasons: r.reasons });
-    }
-    return this.page(results, start, page.limit, candidates.length);
+    return { slice, total: candidates.length };
   }
 
   /** A page of `results` that starts at position `start` of `total` ranked suggestions. */
