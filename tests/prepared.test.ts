@@ -82,6 +82,20 @@ pgOnly(`keeps at most ${PREPARED_PER_CONNECTION} statements per connection, drop
   });
 });
 
-pgOnly('refuses a statement whose placeholders and values differ in number', async () => {
+pgOnly('refuses a statement whose placeholders and values differ in number, or that holds ?? or a jsonb ? operator', async () => {
   await expect(executePrepared(em(), 'select ?::int as a, ?::int as b', [1])).rejects.toThrow('2 placeholders for 1 values');
+  await expect(executePrepared(em(), `select '{"a":1}'::jsonb ?| array['a'] as x, ?::int as n`, [1])).rejects.toThrow('not a placeholder');
+  await expect(executePrepared(em(), 'select ?? as x', [1])).rejects.toThrow('not a placeholder');
+});
+
+pgOnly('prepares a statement anew when a table it reads changes shape (a migration by another instance)', async () => {
+  const conn = orm.em.getConnection();
+  await conn.execute('create table prepared_shape (a int)');
+  await conn.execute('insert into prepared_shape values (1)');
+  const read = () => Promise.all(Array.from({ length: 20 }, () => executePrepared<Record<string, unknown>>(em(), 'select * from prepared_shape where a >= ?', [0])));
+  // Twenty at once: every pooled connection prepares it.
+  for (const rows of await read()) expect(rows).toEqual([{ a: 1 }]);
+  await conn.execute('alter table prepared_shape add column b int not null default 2');
+  for (const rows of await read()) expect(rows).toEqual([{ a: 1, b: 2 }]);
+  for (const rows of await read()) expect(rows).toEqual([{ a: 1, b: 2 }]);
 });

@@ -52,9 +52,22 @@ function isPgClient(connection: unknown): connection is PgClient {
 
 /** `?` placeholders to `$1, $2, …`; the SQL is ours, with no `?` inside a literal or an identifier. */
 function numbered(sql: string): { text: string; count: number } {
+  // MikroORM's escapes and PostgreSQL's jsonb operators would mean something else here.
+  if (/\?\?|\\\?|\?[|&]/.test(sql)) throw new Error('executePrepared: the SQL holds a ?? \\? ?| or ?& that is not a placeholder');
   let count = 0;
   const text = sql.replace(/\?/g, () => `$${++count}`);
   return { text, count };
+}
+
+/**
+ * Drops a prepared statement from the connection: pg forgets the name at
+ * once, and DEALLOCATE goes out before the next statement on that client
+ * without being waited for (it can only fail where the name is gone anyway).
+ */
+function forget(connection: PgClient, name: string): void {
+  if (!connection.connection.parsedStatements[name]) return;
+  delete connection.connection.parsedStatements[name];
+  connection.query(`deallocate ${connection.escapeIdentifier(name)}`).catch(() => undefined);
 }
 
 /**
@@ -64,16 +77,18 @@ function numbered(sql: string): { text: string; count: number } {
  */
 export async function executePrepared<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
   const conn = em.getConnection();
-  const trx = em.getTransactionContext<{ client: KnexClient }>();
+  const trx = em.getTransactionContext<{ client: KnexClient; isCompleted?: () => boolean }>();
   if (!(conn instanceof PostgreSqlConnection)) return conn.execute<T[]>(sql, params, 'all', trx);
+  // knex checks this on its own path: a finished transaction's connection is back in the pool.
+  if (trx?.isCompleted?.()) throw new Error('executePrepared: the transaction has already ended');
   for (const listener of listeners.get(conn) ?? []) listener(sql);
+  const { text, count } = numbered(sql);
+  if (count !== params.length) throw new Error(`executePrepared: ${count} placeholders for ${params.length} values`);
+  const name = `twx_${createHash('sha1').update(text).digest('base64url')}`;
   const client: KnexClient = trx ? trx.client : (conn.getKnex().client as KnexClient);
   const connection = await client.acquireConnection();
   try {
     if (!isPgClient(connection)) throw new Error('executePrepared: the pooled connection is not a pg client');
-    const { text, count } = numbered(sql);
-    if (count !== params.length) throw new Error(`executePrepared: ${count} placeholders for ${params.length} values`);
-    const name = `twx_${createHash('sha1').update(text).digest('base64url')}`;
     let prepared = preparedOn.get(connection);
     if (!prepared) preparedOn.set(connection, (prepared = new Map()));
     prepared.delete(name);
@@ -81,14 +96,19 @@ export async function executePrepared<T>(em: EntityManager, sql: string, params:
     if (prepared.size > PREPARED_PER_CONNECTION) {
       const [oldest] = prepared.keys();
       prepared.delete(oldest!);
-      // Queued on the same client before anything else it runs next; pg forgets the name once it is gone.
-      if (connection.connection.parsedStatements[oldest!]) {
-        await connection.query(`deallocate ${connection.escapeIdentifier(oldest!)}`);
-        delete connection.connection.parsedStatements[oldest!];
-      }
+      forget(connection, oldest!);
     }
-    const result = await connection.query({ name, text, values: params });
-    return result.rows as T[];
+    try {
+      return (await connection.query({ name, text, values: params })).rows as T[];
+    } catch (err) {
+      // A table the statement reads changed shape (a migration by another instance, say): PostgreSQL
+      // refuses the saved statement for good. Prepare it anew; inside a transaction, which the
+      // error has aborted, only the next attempt can.
+      if ((err as { code?: string }).code !== '0A000' || !/cached plan must not change result type/.test(String((err as Error).message))) throw err;
+      forget(connection, name);
+      if (trx) throw err;
+      return (await connection.query({ name, text, values: params })).rows as T[];
+    }
   } finally {
     await client.releaseConnection(connection);
   }
