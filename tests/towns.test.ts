@@ -107,6 +107,14 @@ describe('pagination', () => {
     expectErrorCode(await api.exec(TownsDocument, { first: -1 }), 'BAD_USER_INPUT');
     expectErrorCode(await api.exec(TownsDocument, { first: 1, last: 1 }), 'BAD_USER_INPUT');
     expectErrorCode(await api.exec(TownsDocument, { after: 'not-a-cursor' }), 'BAD_USER_INPUT');
+    // Well-formed but not ours: values no integer column holds (bound as parameters on PostgreSQL).
+    const crafted = (payload: unknown) => Buffer.from(JSON.stringify(payload)).toString('base64url');
+    const byPopulation = { field: 'POPULATION', direction: 'DESC' } as const;
+    for (const payload of [['POPULATION:DESC', 1.5, 3], ['POPULATION:DESC', 1e10, 3], ['POPULATION:DESC', 100, 2 ** 31], ['POPULATION:DESC', 100, 2.5]]) {
+      expectErrorCode(await api.exec(TownsDocument, { first: 2, after: crafted(payload), orderBy: byPopulation }), 'BAD_USER_INPUT');
+    }
+    const fine = expectData(await api.exec(TownsDocument, { first: 2, after: crafted(['POPULATION:DESC', 2 ** 31 - 1, 2 ** 31 - 1]), orderBy: byPopulation }));
+    expect(fine.towns.edges).toHaveLength(2);
     const ok = expectData(await api.exec(TownsDocument, { first: 100 }));
     expect(ok.towns.edges).toHaveLength(TOWNS.length);
   });

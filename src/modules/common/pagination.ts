@@ -47,7 +47,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-/** A sortable column: its SQL expression and how cursor values are typed. */
+/** A sortable column: its SQL expression and how cursor values are typed ('number': an integer column). */
 export type SortColumn = { sql: string; type: 'number' | 'string' };
 
 type CursorPayload = [order: string, value: string | number, id: number];
@@ -63,12 +63,14 @@ function decodeCursor(cursor: string, orderKey: string, column: SortColumn): { v
   } catch {
     throw new BadUserInputError('Invalid cursor.', { argument: 'after/before' });
   }
+  // Numbers are bound as parameters of integer columns (ids, counts): anything else is no cursor of ours.
+  const int32 = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && Math.abs(n) <= 2 ** 31 - 1;
   if (
     !Array.isArray(payload) ||
     payload.length !== 3 ||
-    typeof payload[2] !== 'number' ||
-    !Number.isInteger(payload[2]) ||
-    typeof payload[1] !== column.type
+    !int32(payload[2]) ||
+    typeof payload[1] !== column.type ||
+    (column.type === 'number' && !int32(payload[1]))
   ) {
     throw new BadUserInputError('Invalid cursor.', { argument: 'after/before' });
   }
