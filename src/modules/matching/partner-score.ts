@@ -80,7 +80,27 @@ export type Reason = { criterion: PartnerCriterion; weight: number; score: numbe
 
 const level = (l: string) => CEFR_ORDER.indexOf(l as CefrLevel);
 
+/** languageFit's score alone, without building its lists (the ranking of a few hundred candidates). */
+function languageScore(a: ClassProfile, b: ClassProfile, only?: Set<string>): number {
+  let gap = 5;
+  let r1 = 0;
+  let r2 = 0;
+  for (const x of a.offers) if (b.learns.has(x) && (!only || only.has(x))) r1 = 1;
+  for (const y of b.offers) if (a.learns.has(y) && (!only || only.has(y))) r2 = 1;
+  const score = (r1 + r2) / 2;
+  if (!(r1 && r2)) return score;
+  for (const x of a.offers) {
+    if (!b.learns.has(x) || (only && !only.has(x))) continue;
+    for (const y of b.offers) {
+      if (!a.learns.has(y) || (only && !only.has(y))) continue;
+      gap = Math.min(gap, Math.abs(level(b.learns.get(x)!) - level(a.learns.get(y)!)));
+    }
+  }
+  return score * (1 - 0.1 * gap);
+}
+
 export function languageFit(a: ClassProfile, b: ClassProfile, only?: Set<string>, explain = true): { score: number; detail: string } {
+  if (!explain) return { score: languageScore(a, b, only), detail: '' };
   const keep = (l: string) => !only || only.has(l);
   const aToB = [...a.offers].filter((l) => b.learns.has(l) && keep(l));
   const bToA = [...b.offers].filter((l) => a.learns.has(l) && keep(l));
@@ -107,11 +127,16 @@ export function ageOverlap(a: ClassProfile, b: ClassProfile): number {
 }
 
 function jaccard(x: string[], y: string[]): number | null {
+  if (x.length === 0 && y.length === 0) return null;
   const a = new Set(x);
-  const b = new Set(y);
-  const union = new Set([...a, ...b]).size;
-  if (union === 0) return null;
-  return [...a].filter((v) => b.has(v)).length / union;
+  const b = new Set<string>();
+  let shared = 0;
+  for (const v of y) {
+    if (b.has(v)) continue;
+    b.add(v);
+    if (a.has(v)) shared += 1;
+  }
+  return shared / (a.size + b.size - shared);
 }
 
 function days(start: string, end: string): number {
@@ -160,19 +185,11 @@ export function scorePartner(
   weights: PartnerWeights,
   explain = true,
 ): { score: number; reasons: Reason[] } {
-  const text = (detail: () => string) => (explain ? detail() : '');
+  if (!explain) return { score: partnerScore(a, b, ctx, weights), reasons: [] };
+  const text = (detail: () => string) => detail();
   const lang = languageFit(a, b, ctx.languages, explain);
-  const age = ageOverlap(a, b);
-  const size = Math.min(a.pupilCount, b.pupilCount) / Math.max(a.pupilCount, b.pupilCount);
-  const themeJ = jaccard(a.themes, b.themes);
-  const subjectJ = jaccard(a.subjects, b.subjects);
-  const interest = [themeJ, subjectJ].filter((v): v is number => v !== null);
-  const themes = interest.length ? interest.reduce((s, v) => s + v, 0) / interest.length : 0;
-  const avail = availabilityOverlap(a, b);
+  const { age, size, themes, avail, reliability, ageDays, freshness } = measures(a, b, ctx);
   const { received, answered, accepted, completed, closed } = ctx.history;
-  const reliability = ((answered + 1) / (received + 2) + (accepted + 1) / (received + 2) + (completed + 1) / (closed + 2)) / 3;
-  const ageDays = Math.max(0, (ctx.now.getTime() - b.updatedAt.getTime()) / 86_400_000);
-  const freshness = Math.exp(-ageDays / 60);
   const raw: [PartnerCriterion, number, string][] = [
     [PartnerCriterion.LANGUAGE, lang.score, lang.detail],
     [PartnerCriterion.AGE, age, text(() => `Ages ${b.ageMin}–${b.ageMax} against ${a.ageMin}–${a.ageMax}`)],
@@ -203,6 +220,41 @@ export function scorePartner(
   const reasons = raw.map(([criterion, score, detail]) => ({ criterion, weight: weights[criterion], score: round(score), detail }));
   const score = round(reasons.reduce((s, r) => s + r.weight * r.score, 0));
   return { score, reasons };
+}
+
+/** The criteria besides LANGUAGE, TOWN and TWIN_TOWN, as both scorePartner and partnerScore use them. */
+function measures(a: ClassProfile, b: ClassProfile, ctx: CandidateContext) {
+  const age = ageOverlap(a, b);
+  const size = Math.min(a.pupilCount, b.pupilCount) / Math.max(a.pupilCount, b.pupilCount);
+  const themeJ = jaccard(a.themes, b.themes);
+  const subjectJ = jaccard(a.subjects, b.subjects);
+  const themes = themeJ === null ? (subjectJ ?? 0) : subjectJ === null ? themeJ : (themeJ + subjectJ) / 2;
+  const avail = availabilityOverlap(a, b);
+  const { received, answered, accepted, completed, closed } = ctx.history;
+  const reliability = ((answered + 1) / (received + 2) + (accepted + 1) / (received + 2) + (completed + 1) / (closed + 2)) / 3;
+  const ageDays = Math.max(0, (ctx.now.getTime() - b.updatedAt.getTime()) / 86_400_000);
+  const freshness = Math.exp(-ageDays / 60);
+  return { age, size, themes, avail, reliability, ageDays, freshness };
+}
+
+/**
+ * scorePartner's score without its reasons: the same rounded criteria
+ * summed in the same order, so the same number to the last bit (asserted
+ * in tests/partner-score.test.ts), for ranking a few hundred candidates.
+ */
+function partnerScore(a: ClassProfile, b: ClassProfile, ctx: CandidateContext, weights: PartnerWeights): number {
+  const { age, size, themes, avail, reliability, freshness } = measures(a, b, ctx);
+  let sum = 0;
+  sum += weights.LANGUAGE * round(languageScore(a, b, ctx.languages));
+  sum += weights.AGE * round(age);
+  sum += weights.SIZE * round(size);
+  sum += weights.TOWN * round(ctx.townScore);
+  sum += weights.THEMES * round(themes);
+  sum += weights.AVAILABILITY * round(avail.score);
+  sum += weights.TWIN_TOWN * round(ctx.isTwin ? 1 : 0);
+  sum += weights.RELIABILITY * round(reliability);
+  sum += weights.FRESHNESS * round(freshness);
+  return round(sum);
 }
 
 function round(v: number): number {

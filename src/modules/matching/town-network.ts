@@ -1,7 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TwinLinkStatus } from '../twin-link/twin-link.entity';
 import { groupBy } from '../../lib/group-by';
-import { countryTownPairs, linkDensity, scoreTownPair, type LanguageShare, type TownFacts, type TownSimilarityScore } from './town-similarity';
+import {
+  countryTownPairs,
+  languageScore,
+  linkDensity,
+  scoreTownPair,
+  type LanguageScore,
+  type LanguageShare,
+  type TownFacts,
+  type TownSimilarityScore,
+} from './town-similarity';
 
 /**
  * SQL for the current version of the network facts (a string), to read along
@@ -26,6 +35,8 @@ export class TownNetwork {
   private readonly twins = new Map<number, Set<number>>();
   private readonly linked = new Map<number, LinkedTown>();
   private readonly linksByCountry = new Map<string, Map<string, number>>();
+  /** LANGUAGE of each ordered pair of countries asked for so far: a few thousand at most. */
+  private readonly languageScores = new Map<string, LanguageScore>();
 
   constructor(
     readonly version: string,
@@ -79,6 +90,14 @@ export class TownNetwork {
     return this.languages.get(country) ?? [];
   }
 
+  /** languageScore of two countries, computed once per snapshot (ranking scores hundreds of towns per call). */
+  private languageScoreOf(a: string, b: string): LanguageScore {
+    const key = `${a}|${b}`;
+    let result = this.languageScores.get(key);
+    if (!result) this.languageScores.set(key, (result = languageScore(this.languagesOf(a), this.languagesOf(b))));
+    return result;
+  }
+
   /** Towns twinned with both a and b, and the names of the three largest (population, then id). */
   sharedPartners(a: number, b: number): { count: number; names: string[] } {
     const ta = this.twinsOf(a);
@@ -106,6 +125,7 @@ export class TownNetwork {
       {
         languagesA: this.languagesOf(a.country),
         languagesB: this.languagesOf(b.country),
+        language: this.languageScoreOf(a.country, b.country),
         network: {
           twinsA: this.twinsOf(a.id).size - own,
           twinsB: this.twinsOf(b.id).size - own,

@@ -129,6 +129,8 @@ export type PairNetwork = {
 export type PairFacts = {
   languagesA: readonly LanguageShare[];
   languagesB: readonly LanguageShare[];
+  /** languageScore(languagesA, languagesB) when the caller keeps it (it depends on the two countries only). */
+  language?: LanguageScore;
   network: PairNetwork;
 };
 
@@ -215,7 +217,9 @@ function byGroup(languages: readonly LanguageShare[]): Map<string, GroupShare> {
 export type SharedLanguage = { languageA: string; languageB: string; shareA: number; shareB: number };
 
 /** LANGUAGE: 1 − Π_l (1 − a_l · b_l) over the languages (or close-language groups) of both countries. */
-export function languageScore(a: readonly LanguageShare[], b: readonly LanguageShare[]): { score: number; shared: SharedLanguage[] } {
+export type LanguageScore = { score: number; shared: SharedLanguage[] };
+
+export function languageScore(a: readonly LanguageShare[], b: readonly LanguageShare[]): LanguageScore {
   const groupsA = byGroup(a);
   const groupsB = byGroup(b);
   let none = 1;
@@ -291,7 +295,7 @@ export function scoreTownPair(a: TownFacts, b: TownFacts, facts: PairFacts, opts
     `${fmtInt(distance)} km apart, ${crossBorder ? `across a border (${countryName(a.country)} – ${countryName(b.country)})` : `both in ${countryName(a.country)}`}; ` +
     `towns of this size typically twin within about ${fmtInt(reachKm(smaller))} km.`,
   );
-  const lang = languageScore(facts.languagesA, facts.languagesB);
+  const lang = facts.language ?? languageScore(facts.languagesA, facts.languagesB);
   add(TownSimilarityCriterion.LANGUAGE, lang.score, () => {
     if (lang.shared.length === 0) return 'No language widely spoken in both countries (CLDR).';
     const parts = lang.shared.slice(0, 3).map((s) =>
