@@ -302,6 +302,27 @@ describe('compiled reads: schoolClasses builds its nodes in the page statement, 
     }
   });
 
+  it('sends the same statement text for every teacher: their classes are bound, so one prepared statement serves them all', async () => {
+    const other = await createUserWithToken(api.orm, 'Compiled other teacher');
+    const [{ id: classId }] = await api.orm.em.getConnection().execute<{ id: number }[]>(`select id from school_class where label = 'C5'`);
+    await api.orm.em.getConnection().execute('insert into class_teacher (user_id, class_id) values (?, ?)', [other.userId, classId]);
+    const lastStatement = async (token: string, query: TypedDocumentNode<Json, Record<string, unknown>>, variables: Record<string, unknown>) => {
+      await run(token, query, variables, {});
+      const { result } = await run(token, query, variables, {});
+      expect(result.errors).toBeUndefined();
+      return { text: api.sql.statements[api.sql.statements.length - 1], data: result.data };
+    };
+    for (const [query, variables] of [
+      [benchTree, { id: schoolId }],
+      [classesWide, { first: 20 }],
+    ] as const) {
+      const mine = await lastStatement(viewers.teacher!, query, variables);
+      const theirs = await lastStatement(other.token, query, variables);
+      expect(theirs.text).toBe(mine.text);
+      expect(theirs.data).not.toEqual(mine.data); // each sees their own hidden class
+    }
+  });
+
   it('lists languages and availability the way their loaders do', async () => {
     const { data } = (await run(viewers.admin!, classesWide, { first: 50, orderBy: { field: 'LABEL', direction: 'ASC' } }, {})).result;
     const p1 = data!.list.edges.map((e: Json) => e.item).find((c: Json) => c.label === 'P1');

@@ -4,6 +4,19 @@ export function placeholders(values: readonly unknown[]): string {
 }
 
 /**
+ * `column = any(?::int[])` for ids the server holds itself (the viewer's
+ * roles), the ids bound as one array parameter pushed onto `params`, so the
+ * text of a statement does not depend on who asks (prepared statements are
+ * shared between callers); `false` when there are none.
+ */
+export function idsParam(column: string, ids: Iterable<number>, params: unknown[]): string {
+  const list = [...ids].map((n) => Math.trunc(n));
+  if (!list.length) return 'false';
+  params.push(`{${list.join(',')}}`);
+  return `${column} = any(?::int[])`;
+}
+
+/**
  * `column in (1, 2, 3)` for ids the server holds itself (the viewer's roles),
  * written into the SQL as integers; `false` when there are none.
  */

@@ -22,7 +22,7 @@ import {
 } from './auth.inputs';
 import { AuthService } from './auth.service';
 import { Scope, ViewerKind, type Viewer } from './viewer';
-import { idsInSql } from '../../lib/sql';
+import { idsParam } from '../../lib/sql';
 
 export const AuditEntryConnection = connectionType(AuditEntry, 'AuditEntry', 'audit entries');
 
@@ -65,7 +65,8 @@ export class ViewerResolver {
 
   @FieldResolver(() => SchoolConnection, { description: 'Schools I coordinate, by name.' })
   schools(@Root() info: ViewerInfo, @Args(() => PageArgs) page: PageArgsType, @Ctx() ctx: Context) {
-    const list = { entity: School, select: 's.*', from: 'school s', idColumn: 's.id', where: [idsInSql('s.id', info.viewer.coordinatorOf)], params: [] };
+    const params: unknown[] = [];
+    const list = { entity: School, select: 's.*', from: 'school s', idColumn: 's.id', where: [idsParam('s.id', info.viewer.coordinatorOf, params)], params };
     return fetchPage<School>(ctx.em, list, ordering({ NAME: { sql: 's.name', type: 'string' } }, 'NAME', SortDirection.ASC), page);
   }
 

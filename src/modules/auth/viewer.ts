@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { idsInSql } from '../../lib/sql';
+import { idsParam } from '../../lib/sql';
 
 /** What an API client (a third-party app) may do. Users act through their roles instead. */
 export enum Scope {
@@ -127,13 +127,14 @@ export class Viewer {
 
   /**
    * The same rule as canSeeClass as SQL on a class alias, so lists, totals
-   * and filters never count what the caller may not see. Null: no restriction.
+   * and filters never count what the caller may not see. Null: no
+   * restriction. The viewer's ids are bound parameters, pushed onto `params`.
    */
-  classVisibilitySql(alias: string): string | null {
+  classVisibilitySql(alias: string, params: unknown[]): string | null {
     if (this.isAdmin) return null;
     const parts = [`(${alias}.looking_for_partners and (${alias}.listing_expires_at is null or ${alias}.listing_expires_at > now()))`];
-    if (this.coordinatorOf.size) parts.push(idsInSql(`${alias}.school_id`, this.coordinatorOf));
-    if (this.teacherOf.size) parts.push(idsInSql(`${alias}.id`, this.teacherOf));
+    if (this.coordinatorOf.size) parts.push(idsParam(`${alias}.school_id`, this.coordinatorOf, params));
+    if (this.teacherOf.size) parts.push(idsParam(`${alias}.id`, this.teacherOf, params));
     return `(${parts.join(' or ')})`;
   }
 }

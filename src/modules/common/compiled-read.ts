@@ -55,8 +55,8 @@ type PageField = {
   /** GraphQL types of the connection and its edges. */
   connection: string;
   edge: string;
-  /** Conditions tying a child row to its parent, and the visibility rule of the list. */
-  where: (parent: string, child: string, viewer: Viewer) => string[];
+  /** Conditions tying a child row to its parent, and the visibility rule of the list (its values pushed onto params). */
+  where: (parent: string, child: string, viewer: Viewer, params: unknown[]) => string[];
   orderBy: (child: string) => string;
 };
 /** A plain list (GraphQL `[T!]!`) of child rows, all of them, in the resolver's order. */
@@ -91,15 +91,15 @@ export function page(
   type: string,
   parent: (parent: string, child: string) => string,
   orderBy: (child: string) => string,
-  visibility: (child: string, viewer: Viewer) => string | null = () => null,
+  visibility: (child: string, viewer: Viewer, params: unknown[]) => string | null = () => null,
 ): PageField {
   return {
     kind: 'page',
     target,
     connection: `${type}Connection`,
     edge: `${type}Edge`,
-    where: (p, c, viewer) => {
-      const rule = visibility(c, viewer);
+    where: (p, c, viewer, params) => {
+      const rule = visibility(c, viewer, params);
       return rule === null ? [parent(p, c)] : [parent(p, c), rule];
     },
     orderBy,
@@ -111,6 +111,8 @@ type Sql = string | undefined;
 
 class Compiler {
   private aliases = 0;
+  /** Values of the `?` placeholders, in the order they appear in the SQL built so far. */
+  readonly params: unknown[] = [];
 
   constructor(
     private readonly info: GraphQLResolveInfo,
@@ -163,8 +165,11 @@ class Compiler {
       const name = node.name.value;
       if (name === '__typename') continue; // GraphQL answers it from the type
       const field = spec.fields[name];
+      const mark = this.params.length;
       const value = field && (field.kind === 'page' || !node.arguments?.length) ? this.field(spec, field, node, alias) : undefined;
       if (value === undefined) {
+        // Left to its resolver: whatever it bound is not in the SQL.
+        this.params.length = mark;
         if (partial) continue;
         return undefined;
       }
@@ -231,7 +236,8 @@ class Compiler {
       }
       // json_build_object takes at most 100 arguments.
       if (edgeParts.length > 50) return undefined;
-      const where = field.where(alias, child, this.viewer);
+      // After the nodes: their placeholders come first in the text.
+      const where = field.where(alias, child, this.viewer, this.params);
       const order = field.orderBy(child);
       parts.push(
         `'${key}', (select coalesce(json_agg(json_build_object(${edgeParts.join(', ')}) order by ${order}), '[]'::json)
@@ -289,11 +295,17 @@ export async function compileRead(
   const table = compiler.tableOf(spec);
   const columns = [`${object} as x`, ...Object.entries(extras).map(([name, sql]) => `(${sql(alias)}) as "${name}"`)];
   // Prepared: one plan per connection for each shape of query, as PostGraphile does (src/lib/prepared.ts).
-  const [row] = await executePrepared<Record<string, unknown>>(ctx.em, `select ${columns.join(', ')} from "${table}" ${alias} where ${alias}.id = ?`, [id]);
+  const [row] = await executePrepared<Record<string, unknown>>(ctx.em, `select ${columns.join(', ')} from "${table}" ${alias} where ${alias}.id = ?`, [
+    ...compiler.params,
+    id,
+  ]);
   const value = (row?.x as CompiledObject | undefined) ?? null;
   if (value && entity) Object.defineProperty(value, SOURCE, { value: entity });
   return { value, extras: Object.fromEntries(Object.keys(extras).map((name) => [name, row?.[name] ?? null])) };
 }
+
+/** A page's nodes as SQL on the list's alias, with the values of its placeholders. */
+export type CompiledNodes = { sql: string; params: unknown[] };
 
 /**
  * The node object of a root connection's `edges { node { … } }` as SQL on
@@ -303,7 +315,7 @@ export async function compileRead(
  * totalCount) stay with the resolvers, so every argument, filter and order
  * of the list works as before: only the nodes are built in SQL.
  */
-export async function compileNodes(ctx: Context, info: GraphQLResolveInfo, spec: TypeSpec, alias: string): Promise<string | undefined> {
+export async function compileNodes(ctx: Context, info: GraphQLResolveInfo, spec: TypeSpec, alias: string): Promise<CompiledNodes | undefined> {
   if (ctx.compiledReads === false || info.fieldNodes.length !== 1) return undefined;
   const connectionType = getNamedType(info.returnType);
   if (!isObjectType(connectionType)) return undefined;
@@ -318,7 +330,8 @@ export async function compileNodes(ctx: Context, info: GraphQLResolveInfo, spec:
   const edge = compiler.collect(edges[0]!.selectionSet, edgeType.name);
   const nodes = edge && [...edge.values()].filter((f) => f.name.value === 'node');
   if (!nodes || nodes.length !== 1) return undefined;
-  return compiler.object(spec, nodes[0]!.selectionSet, alias);
+  const sql = compiler.object(spec, nodes[0]!.selectionSet, alias);
+  return sql === undefined ? undefined : { sql, params: compiler.params };
 }
 
 /** Whether the root field's selection asks for `field` on the root object itself. */

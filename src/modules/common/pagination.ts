@@ -205,7 +205,7 @@ export async function fetchPage<T>(
   list: ListSql,
   order: Ordering,
   args: PageArgs,
-  node?: string,
+  node?: { sql: string; params: unknown[] },
 ): Promise<ConnectionResult<T>> {
   const page = pageRequest(args);
   const keyset = keysetConditions(order, page, list.idColumn);
@@ -225,10 +225,10 @@ export async function fetchPage<T>(
   // Prepared (src/lib/prepared.ts): the text depends on the list's shape, not on the cursor or the page size.
   const rows = await executePrepared<Record<string, unknown>>(
     em,
-    `select ${node === undefined ? list.select : `${node} as "__node"`}, ${order.column.sql} as "__sort", ${list.idColumn} as "__id"
+    `select ${node === undefined ? list.select : `${node.sql} as "__node"`}, ${order.column.sql} as "__sort", ${list.idColumn} as "__id"
      from ${list.from} ${whereSql}
      order by ${orderBy(order, list.idColumn, page.backward)} limit ?`,
-    [...list.params, ...keyset.params, page.limit + 1],
+    [...(node?.params ?? []), ...list.params, ...keyset.params, page.limit + 1],
   );
   for (const row of rows) row.__sort = normaliseSort(row.__sort, order.column);
   const entities = rows.map((row) => (node === undefined ? rowToEntity(em, list.entity as EntityClass<T>, stripId(row)) : (row.__node as T)));

@@ -1,4 +1,4 @@
-import { idsInSql } from '../../lib/sql';
+import { idsParam } from '../../lib/sql';
 import { Scope, type Viewer } from '../auth/viewer';
 import { ExchangeStatus, type Exchange, type ExchangeClass } from './exchange.entity';
 
@@ -20,14 +20,14 @@ import { ExchangeStatus, type Exchange, type ExchangeClass } from './exchange.en
 export class ExchangeAccess {
   constructor(private readonly viewer: Viewer) {}
 
-  /** SQL condition on an exchange alias; null when there is no restriction. */
-  visibilitySql(alias: string): string | null {
+  /** SQL condition on an exchange alias (the viewer's ids bound, pushed onto `params`); null when there is no restriction. */
+  visibilitySql(alias: string, params: unknown[]): string | null {
     const v = this.viewer;
     if (v.isAdmin) return null;
     const parts: string[] = [];
     const involved: string[] = [];
-    if (v.coordinatorOf.size) involved.push(idsInSql('vx.school_id', v.coordinatorOf));
-    if (v.teacherOf.size) involved.push(idsInSql('vx.class_id', v.teacherOf));
+    if (v.coordinatorOf.size) involved.push(idsParam('vx.school_id', v.coordinatorOf, params));
+    if (v.teacherOf.size) involved.push(idsParam('vx.class_id', v.teacherOf, params));
     if (involved.length) {
       parts.push(`exists (select 1 from exchange_class vx where vx.exchange_id = ${alias}.id and (${involved.join(' or ')}))`);
     }

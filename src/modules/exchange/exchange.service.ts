@@ -102,9 +102,9 @@ export class ExchangeService extends ExchangeChangeService {
   // ---------------------------------------------------------------- reading
 
   private listSql(filter: ExchangeFilter | null | undefined): ListSql {
-    const visibility = this.access.visibilitySql('e');
-    const where = visibility ? [visibility] : [];
     const params: unknown[] = [];
+    const visibility = this.access.visibilitySql('e', params);
+    const where = visibility ? [visibility] : [];
     if (filter?.statuses?.length) {
       where.push(`e.status in (${placeholders(filter.statuses)})`);
       params.push(...filter.statuses);

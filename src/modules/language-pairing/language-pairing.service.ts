@@ -10,7 +10,7 @@ import { ClassLanguage, LanguageRole, SchoolClass } from '../school-class/school
 import { ETwinningProject } from '../etwinning/etwinning.entity';
 import { LanguagePairing, PairingStatus } from './language-pairing.entity';
 import type { LanguagePairingFilter, ProposePairingInput, RespondToPairingInput, TransitionPairingInput } from './language-pairing.inputs';
-import { idsInSql, placeholders } from '../../lib/sql';
+import { idsInSql, idsParam, placeholders } from '../../lib/sql';
 
 const PAIRING_ORDER: Ordering = { key: 'ID:DESC', column: { sql: 'p.id', type: 'number' }, direction: SortDirection.DESC };
 
@@ -25,13 +25,14 @@ const NEXT: Record<PairingStatus, PairingStatus[]> = {
 
 /**
  * Pairings are private to the people of the two classes (and admins): the
- * rule as SQL on a pairing alias; null: no restriction.
+ * rule as SQL on a pairing alias, the viewer's ids bound as parameters
+ * pushed onto `params`; null: no restriction.
  */
-export function pairingVisibilitySql(viewer: Viewer, alias = 'p'): string | null {
+export function pairingVisibilitySql(viewer: Viewer, alias: string, params: unknown[]): string | null {
   if (viewer.isAdmin) return null;
   const parts: string[] = [];
-  if (viewer.coordinatorOf.size) parts.push(idsInSql('vc.school_id', viewer.coordinatorOf));
-  if (viewer.teacherOf.size) parts.push(idsInSql('vc.id', viewer.teacherOf));
+  if (viewer.coordinatorOf.size) parts.push(idsParam('vc.school_id', viewer.coordinatorOf, params));
+  if (viewer.teacherOf.size) parts.push(idsParam('vc.id', viewer.teacherOf, params));
   if (!parts.length) return 'false';
   return `exists (select 1 from school_class vc where vc.id in (${alias}.class_a_id, ${alias}.class_b_id) and (${parts.join(' or ')}))`;
 }
@@ -60,9 +61,9 @@ export class LanguagePairingService {
   }
 
   private listSql(filter: LanguagePairingFilter | null | undefined, extra: string[] = []): ListSql {
-    const visibility = pairingVisibilitySql(this.viewer);
-    const where = visibility ? [visibility, ...extra] : [...extra];
     const params: unknown[] = [];
+    const visibility = pairingVisibilitySql(this.viewer, 'p', params);
+    const where = visibility ? [visibility, ...extra] : [...extra];
     if (filter?.classId != null) {
       const id = filterId(filter.classId, 'SchoolClass', 'filter.classId');
       where.push('(p.class_a_id = ? or p.class_b_id = ?)');

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadUserInputError } from '../../lib/errors';
 import { isLanguageCode } from '../../lib/codes';
 import { filterCountry, filterId } from '../common/filters';
+import type { CompiledNodes } from '../common/compiled-read';
 import { fetchNestedPages, fetchPage, ordering, SortDirection, type ListSql, type PageArgs, type SortColumn } from '../common/pagination';
 import { UserErrorCode, type Result } from '../common/user-error';
 import { InputChecker } from '../common/validation';
@@ -20,7 +21,7 @@ import {
   type SchoolClassOrder,
   type UpdateSchoolClassInput,
 } from './school-class.inputs';
-import { idsInSql, placeholders } from '../../lib/sql';
+import { idsParam, placeholders } from '../../lib/sql';
 
 const CLASS_COLUMNS: Record<SchoolClassOrderField, SortColumn> = {
   CREATED_AT: { sql: 'c.created_at', type: 'string' },
@@ -48,10 +49,11 @@ function filterLanguage(value: string, argument: string): string {
  * The SQL of a class list: joins only what the filter needs, and never
  * lists (or counts) a class the viewer may not see.
  */
-function classList(filter: SchoolClassFilter | null | undefined, viewer: Viewer, extra: string[] = []): ListSql {
-  const visibility = viewer.classVisibilitySql('c');
-  const where: string[] = visibility ? [visibility, ...extra] : [...extra];
+function classList(filter: SchoolClassFilter | null | undefined, viewer: Viewer, onlyIds?: ReadonlySet<number>): ListSql {
   const params: unknown[] = [];
+  const visibility = viewer.classVisibilitySql('c', params);
+  const where: string[] = visibility ? [visibility] : [];
+  if (onlyIds) where.push(idsParam('c.id', onlyIds, params));
   let from = 'school_class c';
   if (filter?.country != null || filter?.townId != null) {
     from = 'school_class c join school s on s.id = c.school_id join town t on t.id = s.town_id';
@@ -170,9 +172,8 @@ export class SchoolClassService {
    * `viewer.classes`). `node`: the nodes compiled to JSON on the alias `c`
    * (compileNodes) instead of entities.
    */
-  list(args: PageArgs, filter?: SchoolClassFilter | null, order?: SchoolClassOrder | null, onlyIds?: ReadonlySet<number>, node?: string) {
-    const extra = onlyIds ? [idsInSql('c.id', onlyIds)] : [];
-    return fetchPage<SchoolClass>(this.em, classList(filter, this.viewer, extra), classOrdering(order), args, node);
+  list(args: PageArgs, filter?: SchoolClassFilter | null, order?: SchoolClassOrder | null, onlyIds?: ReadonlySet<number>, node?: CompiledNodes) {
+    return fetchPage<SchoolClass>(this.em, classList(filter, this.viewer, onlyIds), classOrdering(order), args, node);
   }
 
   classesOfSchools(schoolIds: readonly number[], args: PageArgs, filter?: SchoolClassFilter | null, order?: SchoolClassOrder | null) {

@@ -37,7 +37,7 @@ export const SCHOOL_SPEC: TypeSpec = {
       'SchoolClass',
       (school, c) => `${c}.school_id = ${school}.id`,
       (c) => `${c}.created_at desc, ${c}.id desc`,
-      (c, viewer) => viewer.classVisibilitySql(c),
+      (c, viewer, params) => viewer.classVisibilitySql(c, params),
     ),
   },
 };
@@ -65,7 +65,7 @@ export const CLASS_SPEC: TypeSpec = {
       'LanguagePairing',
       (c, p) => `(${p}.class_a_id = ${c}.id or ${p}.class_b_id = ${c}.id)`,
       (p) => `${p}.id desc`,
-      (p, viewer) => pairingVisibilitySql(viewer, p),
+      (p, viewer, params) => pairingVisibilitySql(viewer, p, params),
     ),
   },
 };
