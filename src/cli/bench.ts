@@ -30,6 +30,8 @@ with autocannon. Writes bench/results/<date>-bench[-label].md and .json.
   --no-peers            the API only
   --fresh               drop the bench database first (after a migration changed it)
   --profile             run the API under node --cpu-prof and print its hot spots
+  --api-node-args "A B" Node.js options for the API process only (e.g. V8 heap flags),
+                        recorded with the results
   --label L             suffix of the result files (default: none, "quick" with --quick)
 
 Database: BENCH_HTTP_DATABASE_URL, default postgres://root@127.0.0.1:5432/twx_bench6.`;
@@ -51,6 +53,7 @@ function options() {
       'no-peers': { type: 'boolean' },
       fresh: { type: 'boolean' },
       profile: { type: 'boolean' },
+      'api-node-args': { type: 'string' },
       label: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -68,6 +71,7 @@ function options() {
     peers: !values['no-peers'],
     fresh: !!values.fresh,
     profile: !!values.profile,
+    apiNodeArgs: values['api-node-args']?.split(/\s+/).filter(Boolean) ?? [],
     label: values.label ?? (values.quick ? 'quick' : undefined),
   };
 }
@@ -144,7 +148,7 @@ async function main() {
         script: path.resolve('dist', 'src', 'server.js'),
         port: PORTS.ours,
         logFile: path.join(logDir, 'ours.log'),
-        nodeArgs: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+        nodeArgs: [...opts.apiNodeArgs, ...(opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
         env: {
           ...dbEnv,
           NODE_ENV: 'production',
