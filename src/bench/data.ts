@@ -57,7 +57,8 @@ export type BenchData = {
 /**
  * The bench data set, built once per database and reused by later runs:
  * migrations, the real European towns and twin links (the same importers as
- * the server), then the generated schools, classes, pairings and exchanges.
+ * the server), then the generated schools, classes, pairings and exchanges;
+ * vacuumed and analysed before every run.
  */
 export async function prepareBenchData(url: URL, config: Config, scale: BenchScale): Promise<{ orm: Orm; data: BenchData }> {
   await ensureDatabase(url);
@@ -75,6 +76,11 @@ export async function prepareBenchData(url: URL, config: Config, scale: BenchSca
     await generate(orm, scale);
     await generatePairings(orm);
     await generateExchanges(orm);
+    // As autovacuum would leave a database in use: the visibility map set (index-only scans
+    // skip the heap) and statistics current. Freshly generated tables have neither, and
+    // scenario 5 then cost the machine 88 ms of CPU per request instead of 67 (one run each,
+    // bench/results/2026-11-28-bench-s5-start3.md and -s5-vacuum.md, 10 connections).
+    await orm.em.getConnection().execute('vacuum analyze');
     const data: BenchData = {
       towns: await count(orm, 'town'),
       twinLinks: await count(orm, 'twin_link'),
