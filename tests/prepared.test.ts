@@ -99,3 +99,27 @@ pgOnly('prepares a statement anew when a table it reads changes shape (a migrati
   for (const rows of await read()) expect(rows).toEqual([{ a: 1, b: 2 }]);
   for (const rows of await read()) expect(rows).toEqual([{ a: 1, b: 2 }]);
 });
+
+pgOnly('inside transactions too: the aborted one fails, the next ones on that connection prepare anew', async () => {
+  const conn = orm.em.getConnection();
+  await conn.execute('create table prepared_shape_trx (a int)');
+  await conn.execute('insert into prepared_shape_trx values (1)');
+  const sql = 'select * from prepared_shape_trx where a >= ?';
+  const readInTransactions = () =>
+    Promise.allSettled(Array.from({ length: 20 }, () => em().transactional((tx) => executePrepared<Record<string, unknown>>(tx as EntityManager, sql, [0]))));
+  for (const r of await readInTransactions()) expect(r).toEqual({ status: 'fulfilled', value: [{ a: 1 }] });
+  await conn.execute('alter table prepared_shape_trx add column b int not null default 2');
+  // A transaction whose connection held the old statement is aborted by PostgreSQL: it fails, once.
+  const first = await readInTransactions();
+  const failed = first.filter((r) => r.status === 'rejected');
+  expect(failed.length).toBeGreaterThan(0);
+  for (const r of failed) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: '0A000' });
+  for (const r of first) if (r.status === 'fulfilled') expect(r.value).toEqual([{ a: 1, b: 2 }]);
+  // Its DEALLOCATE was refused in the aborted transaction; it goes out again before the next use.
+  for (let round = 0; round < 2; round += 1) {
+    for (const r of await readInTransactions()) expect(r).toEqual({ status: 'fulfilled', value: [{ a: 1, b: 2 }] });
+  }
+  for (const rows of await Promise.all(Array.from({ length: 20 }, () => executePrepared<Record<string, unknown>>(em(), sql, [0])))) {
+    expect(rows).toEqual([{ a: 1, b: 2 }]);
+  }
+});

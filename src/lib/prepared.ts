@@ -60,14 +60,40 @@ function numbered(sql: string): { text: string; count: number } {
 }
 
 /**
+ * Per pg client: names PostgreSQL still holds although pg has forgotten
+ * them, because their DEALLOCATE was refused (it went out inside a
+ * transaction an error had aborted). Deallocated before the client's next
+ * prepared statement, which would otherwise meet "already exists".
+ */
+const undeallocated = new WeakMap<object, Set<string>>();
+
+/**
  * Drops a prepared statement from the connection: pg forgets the name at
  * once, and DEALLOCATE goes out before the next statement on that client
- * without being waited for (it can only fail where the name is gone anyway).
+ * without being waited for. Where it is refused, the name is kept for
+ * `deallocateLeftovers`.
  */
 function forget(connection: PgClient, name: string): void {
   if (!connection.connection.parsedStatements[name]) return;
   delete connection.connection.parsedStatements[name];
-  connection.query(`deallocate ${connection.escapeIdentifier(name)}`).catch(() => undefined);
+  connection.query(`deallocate ${connection.escapeIdentifier(name)}`).catch((err: { code?: string }) => {
+    if (err.code === '26000') return; // not there: nothing left to drop
+    let names = undeallocated.get(connection);
+    if (!names) undeallocated.set(connection, (names = new Set()));
+    names.add(name);
+  });
+}
+
+/** The refused DEALLOCATEs of this client, again; throws while its transaction is still aborted. */
+async function deallocateLeftovers(connection: PgClient): Promise<void> {
+  const names = undeallocated.get(connection);
+  if (!names?.size) return;
+  for (const name of [...names]) {
+    await connection.query(`deallocate ${connection.escapeIdentifier(name)}`).catch((err: { code?: string }) => {
+      if (err.code !== '26000') throw err;
+    });
+    names.delete(name);
+  }
 }
 
 /**
@@ -89,6 +115,7 @@ export async function executePrepared<T>(em: EntityManager, sql: string, params:
   const connection = await client.acquireConnection();
   try {
     if (!isPgClient(connection)) throw new Error('executePrepared: the pooled connection is not a pg client');
+    await deallocateLeftovers(connection);
     let prepared = preparedOn.get(connection);
     if (!prepared) preparedOn.set(connection, (prepared = new Map()));
     prepared.delete(name);
@@ -103,7 +130,8 @@ export async function executePrepared<T>(em: EntityManager, sql: string, params:
     } catch (err) {
       // A table the statement reads changed shape (a migration by another instance, say): PostgreSQL
       // refuses the saved statement for good. Prepare it anew; inside a transaction, which the
-      // error has aborted, only the next attempt can.
+      // error has aborted, only the next attempt can (DEALLOCATE is refused until the rollback, and
+      // goes out again before this client's next prepared statement).
       if ((err as { code?: string }).code !== '0A000' || !/cached plan must not change result type/.test(String((err as Error).message))) throw err;
       forget(connection, name);
       if (trx) throw err;
