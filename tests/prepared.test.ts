@@ -82,10 +82,12 @@ pgOnly(`keeps at most ${PREPARED_PER_CONNECTION} statements per connection, drop
   });
 });
 
-pgOnly('refuses a statement whose placeholders and values differ in number, or that holds ?? or a jsonb ? operator', async () => {
+pgOnly('refuses a statement whose placeholders and values differ in number, or that holds ??, a jsonb ? operator or a ? in a literal', async () => {
   await expect(executePrepared(em(), 'select ?::int as a, ?::int as b', [1])).rejects.toThrow('2 placeholders for 1 values');
   await expect(executePrepared(em(), `select '{"a":1}'::jsonb ?| array['a'] as x, ?::int as n`, [1])).rejects.toThrow('not a placeholder');
   await expect(executePrepared(em(), 'select ?? as x', [1])).rejects.toThrow('not a placeholder');
+  await expect(executePrepared(em(), `select 'what?' as q, ?::int as n`, [1])).rejects.toThrow('inside a string literal');
+  expect(await executePrepared(em(), `select 'it''s' as q, ?::int as n, 'b' as b`, [1])).toEqual([{ q: "it's", n: 1, b: 'b' }]);
 });
 
 pgOnly('prepares a statement anew when a table it reads changes shape (a migration by another instance)', async () => {

@@ -54,8 +54,13 @@ function isPgClient(connection: unknown): connection is PgClient {
 function numbered(sql: string): { text: string; count: number } {
   // MikroORM's escapes and PostgreSQL's jsonb operators would mean something else here.
   if (/\?\?|\\\?|\?[|&]/.test(sql)) throw new Error('executePrepared: the SQL holds a ?? \\? ?| or ?& that is not a placeholder');
+  // Left to right, each string literal whole: a ? inside one would be bound on MikroORM's path too.
   let count = 0;
-  const text = sql.replace(/\?/g, () => `$${++count}`);
+  const text = sql.replace(/'(?:[^']|'')*'|\?/g, (token) => {
+    if (token === '?') return `$${++count}`;
+    if (token.includes('?')) throw new Error('executePrepared: the SQL holds a ? inside a string literal');
+    return token;
+  });
   return { text, count };
 }
 
