@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { createOrm, type Orm } from '../db';
 import { importTowns } from '../modules/import/towns';
 import { importTwins } from '../modules/import/twins';
-import { generate, generateExchanges, generatePairings, type BenchScale } from './generate';
+import { generate, generateExchanges, generatePairings, vacuumAnalyze, type BenchScale } from './generate';
 
 /** Creates the database named in the URL when it does not exist (through the server's `postgres` database). */
 export async function ensureDatabase(url: URL): Promise<void> {
@@ -76,11 +76,7 @@ export async function prepareBenchData(url: URL, config: Config, scale: BenchSca
     await generate(orm, scale);
     await generatePairings(orm);
     await generateExchanges(orm);
-    // As autovacuum would leave a database in use: the visibility map set (index-only scans
-    // skip the heap) and statistics current. Freshly generated tables have neither, and
-    // scenario 5 then cost the machine 88 ms of CPU per request instead of 67 (one run each,
-    // bench/results/2026-11-28-bench-s5-start3.md and -s5-vacuum.md, 10 connections).
-    await orm.em.getConnection().execute('vacuum analyze');
+    await vacuumAnalyze(orm);
     const data: BenchData = {
       towns: await count(orm, 'town'),
       twinLinks: await count(orm, 'twin_link'),

@@ -189,3 +189,15 @@ export async function generateExchanges(orm: Orm, target = BENCH_EXCHANGES): Pro
   process.stdout.write(`generated ${n} exchanges with visits, goals, evaluations, budget lines and funding in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   return n;
 }
+
+/**
+ * The database as autovacuum leaves one in use: the visibility map set
+ * (index-only scans skip the heap) and statistics current. Freshly
+ * generated tables have neither: scenario 5 of `npm run bench` then cost
+ * the machine 88 ms of CPU per request instead of 67 (one run each,
+ * bench/results/2026-11-28-bench-s5-start3.md and -s5-vacuum.md). Run
+ * before every measurement.
+ */
+export async function vacuumAnalyze(orm: Orm): Promise<void> {
+  await orm.em.getConnection().execute('vacuum analyze');
+}

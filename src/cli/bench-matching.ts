@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { createApp } from '../app';
 import { defaultTwinsFile } from '../bootstrap';
-import { generate } from '../bench/generate';
+import { generate, vacuumAnalyze } from '../bench/generate';
 import { loadConfigOrExit } from '../config';
 import { createContext } from '../context';
 import { createOrm, type Orm } from '../db';
@@ -70,6 +70,7 @@ async function main() {
     const twins = defaultTwinsFile(config);
     if (links === 0 && twins) await importTwins(orm, twins);
     await generate(orm, { schools: SCHOOLS, perSchool: PER_SCHOOL });
+    await vacuumAnalyze(orm);
 
     const app = await createApp({ config: { ...config, isProduction: true }, orm, logger: pino({ level: 'silent' }) });
     const { token } = await createTokenFromCli(orm.em.fork() as EntityManager, { user: 'bench@example.org', create: true, name: 'Bench', admin: true });
