@@ -34,7 +34,7 @@ export type BenchReport = {
   command: string;
   machine: Machine;
   data: BenchData;
-  settings: { seconds: number; warmupSeconds: number; connections: number[]; logLevel: string };
+  settings: { seconds: number; warmupSeconds: number; connections: number[]; logLevel: string; apiNodeArgs?: string[] };
   scenarios: ScenarioResult[];
   /** The API process: VmHWM at the end of the run (peak RSS since start). */
   oursPeakRssMb: number;
@@ -94,7 +94,7 @@ export function markdown(r: BenchReport): string {
       `${r.data.budgetLines} budget lines, ${r.data.fundingSources} funding sources).`,
     '',
     `Each cell: ${r.settings.warmupSeconds} s warm-up, then ${r.settings.seconds} s of autocannon (closed loop, keep-alive) with a different id on each request. ` +
-      `ours = \`node dist/src/server.js\` with NODE_ENV=production, LOG_LEVEL=${r.settings.logLevel}, an admin token; ` +
+      `ours = \`${['node', ...(r.settings.apiNodeArgs ?? []), 'dist/src/server.js'].join(' ')}\` with NODE_ENV=production, LOG_LEVEL=${r.settings.logLevel}, an admin token; ` +
       'postgraphile = PostGraphile 4 (bench/peers/postgraphile); raw = node:http + pg + hand-written SQL (bench/peers/raw). ' +
       'SQL/req: statements sent by the server\'s pg clients (BEGIN/COMMIT included), over a sequential counting pass. ' +
       'CPU ms/req: user + system CPU time of the server process during the run, per response (PostgreSQL\'s own time not included); ' +

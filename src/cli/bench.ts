@@ -15,6 +15,13 @@ import { buildSamples, buildWriteSamples, scenarios as allScenarios, WRITE_LABEL
 import { machineCpuMs, sampleRss, startServer, waitForIdleDatabase, type BenchServer, type ServerName } from '../bench/servers';
 import { createTokenFromCli } from '../modules/auth/token-cli';
 
+/**
+ * How the API runs in production (README, "Production settings"): a heap cap
+ * keeps its RSS under load near 175 MB instead of 260–330 MB, for a fifth to
+ * a half more CPU per request (bench/results/2026-11-28-bench-heap-*.md).
+ */
+const PRODUCTION_NODE_ARGS = ['--max-old-space-size=256'];
+
 const USAGE = `npm run bench [-- options]
 
 Generates the bench data set in PostgreSQL (once), starts the API in
@@ -30,8 +37,8 @@ with autocannon. Writes bench/results/<date>-bench[-label].md and .json.
   --no-peers            the API only
   --fresh               drop the bench database first (after a migration changed it)
   --profile             run the API under node --cpu-prof and print its hot spots
-  --api-node-args "A B" Node.js options for the API process only (e.g. V8 heap flags),
-                        recorded with the results
+  --api-node-args "A B" Node.js options for the API process (default: the production
+                        heap cap, "${PRODUCTION_NODE_ARGS.join(' ')}"; "" for none)
   --label L             suffix of the result files (default: none, "quick" with --quick)
 
 Database: BENCH_HTTP_DATABASE_URL, default postgres://root@127.0.0.1:5432/twx_bench6.`;
@@ -71,7 +78,7 @@ function options() {
     peers: !values['no-peers'],
     fresh: !!values.fresh,
     profile: !!values.profile,
-    apiNodeArgs: values['api-node-args']?.split(/\s+/).filter(Boolean) ?? [],
+    apiNodeArgs: values['api-node-args']?.split(/\s+/).filter(Boolean) ?? PRODUCTION_NODE_ARGS,
     label: values.label ?? (values.quick ? 'quick' : undefined),
   };
 }
@@ -207,7 +214,7 @@ async function main() {
       loadAverageAfter: os.loadavg(),
     },
     data,
-    settings: { seconds: opts.seconds, warmupSeconds: opts.warmup, connections: opts.connections, logLevel: 'warn' },
+    settings: { seconds: opts.seconds, warmupSeconds: opts.warmup, connections: opts.connections, logLevel: 'warn', apiNodeArgs: opts.apiNodeArgs },
     scenarios: results,
     oursPeakRssMb,
     targets: checkTargets(results, opts.connections, oursPeakRssMb),
