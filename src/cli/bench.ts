@@ -17,10 +17,12 @@ import { createTokenFromCli } from '../modules/auth/token-cli';
 
 /**
  * How the API runs in production (README, "Production settings"): a heap cap
- * keeps its RSS under load near 175 MB instead of 260–330 MB, for a fifth to
- * a half more CPU per request (bench/results/2026-11-28-bench-heap-*.md).
+ * keeps its RSS under load near 210 MB instead of 260–330 MB
+ * (bench/results/2026-11-28-bench-heap-*.md); a 32 MB semi-space takes back
+ * most of the CPU the cap alone costs, as fewer short-lived request objects
+ * survive into the capped old space (bench/results/2026-11-29-bench-semi-*.md).
  */
-const PRODUCTION_NODE_ARGS = ['--max-old-space-size=256'];
+const PRODUCTION_NODE_ARGS = ['--max-old-space-size=256', '--max-semi-space-size=32'];
 
 const USAGE = `npm run bench [-- options]
 
@@ -38,7 +40,7 @@ with autocannon. Writes bench/results/<date>-bench[-label].md and .json.
   --fresh               drop the bench database first (after a migration changed it)
   --profile             run the API under node --cpu-prof and print its hot spots
   --api-node-args "A B" Node.js options for the API process (default: the production
-                        heap cap, "${PRODUCTION_NODE_ARGS.join(' ')}"; "" for none)
+                        heap settings, "${PRODUCTION_NODE_ARGS.join(' ')}"; "" for none)
   --label L             suffix of the result files (default: none, "quick" with --quick)
 
 Database: BENCH_HTTP_DATABASE_URL, default postgres://root@127.0.0.1:5432/twx_bench6.`;
