@@ -39,6 +39,8 @@ export type BenchReport = {
   /** The API process: VmHWM at the end of the run (peak RSS since start). */
   oursPeakRssMb: number;
   targets: TargetCheck[];
+  /** Set on a report of medians (src/bench/median.ts): the commands of the runs it was taken from. */
+  medianOf?: string[];
 };
 
 export type TargetCheck = { scenario: number; what: string; value: string; met: boolean | null };
@@ -84,6 +86,13 @@ export function markdown(r: BenchReport): string {
     '',
     `Command: \`${r.command}\``,
     '',
+    ...(r.medianOf
+      ? [
+          `Medians of ${r.medianOf.length} runs: ${r.medianOf.map((c) => `\`${c}\``).join(', ')}. Each figure of a cell is the median of that figure over the runs ` +
+            '(ratios: of the median throughputs); errors are summed over the runs, and the peak RSS is the largest of the runs.',
+          '',
+        ]
+      : []),
     `Machine: ${m.cpus} × ${m.cpuModel}, ${fmt(m.ramGb, 0)} GB RAM, ${m.os}; Node ${m.node}; ${m.postgres} on the same host. ` +
       `Load average before ${m.loadAverageBefore.map((x) => fmt(x, 2)).join(' / ')}, after ${m.loadAverageAfter.map((x) => fmt(x, 2)).join(' / ')} ` +
       '(the cores are shared with other work; the server under test, PostgreSQL and autocannon all run on them).',
@@ -127,8 +136,8 @@ export function markdown(r: BenchReport): string {
     lines.push('');
   }
   lines.push('Ratios are of throughput (req/s); above 1 means ours serves more.', '');
-  lines.push(`API peak RSS over the whole run (VmHWM): ${fmt(r.oursPeakRssMb, 0)} MB.`, '');
-  lines.push('## Targets (issue 6)', '', '| scenario | target | this run | met |', '|---|---|---:|---|');
+  lines.push(`API peak RSS over the whole run (VmHWM)${r.medianOf ? ', the largest of the runs' : ''}: ${fmt(r.oursPeakRssMb, 0)} MB.`, '');
+  lines.push('## Targets (issue 6)', '', `| scenario | target | ${r.medianOf ? 'medians' : 'this run'} | met |`, '|---|---|---:|---|');
   for (const t of r.targets) lines.push(`| ${t.scenario || 'all'} | ${t.what} | ${t.value} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} |`);
   lines.push('');
   return lines.join('\n');

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { medianReport } from '../bench/median';
+import { markdown, type BenchReport } from '../bench/report';
+
+const USAGE = `npm run bench:median -- [--label L] RESULT.json RESULT.json ...
+
+The median of several runs of \`npm run bench\` with the same settings (issue
+6's targets are medians): each cell is the median of the runs' figures,
+errors are summed and the peak RSS is the largest. Writes
+bench/results/<date>-bench-median[-label].md and .json.`;
+
+function main() {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    options: { label: { type: 'string' }, help: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  if (values.help || positionals.length < 2) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  const reports = positionals.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as BenchReport);
+  const command = `npm run bench:median -- ${process.argv.slice(2).join(' ')}`;
+  const report = medianReport(reports, command);
+  const page = markdown(report);
+  const dir = path.resolve('bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const base = path.join(dir, `${report.date.slice(0, 10)}-bench-median${values.label ? `-${values.label}` : ''}`);
+  fs.writeFileSync(`${base}.md`, page);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${page}\nwritten: ${path.relative(process.cwd(), base)}.md and .json\n`);
+}
+
+main();
