@@ -31,6 +31,7 @@ function medianRun(runs: Run[]): Run {
       graphql: runs.reduce((n, r) => n + r.errors.graphql, 0),
     },
     nextOffset: Math.max(...runs.map((r) => r.nextOffset)),
+    ...(runs.some((r) => r.failures?.length) ? { failures: runs.flatMap((r) => r.failures ?? []).slice(0, 3) } : {}),
     rssPeakMb: of((r) => r.rssPeakMb),
     cpuMsPerRequest: of((r) => r.cpuMsPerRequest),
     ...(machine.length === runs.length ? { machineCpuMsPerRequest: median(machine) } : {}),
@@ -38,38 +39,53 @@ function medianRun(runs: Run[]): Run {
   };
 }
 
+/** The cells of a report, as "scenario/server/connections" keys: what a run measured. */
+function cellsOf(r: BenchReport): string[] {
+  return r.scenarios.flatMap((s) => s.targets.flatMap((t) => t.runs.map((run) => `${s.id}/${t.server}/${run.connections}`))).sort();
+}
+
 /**
- * Several bench reports of the same command as one: each cell (scenario,
- * server, connection count) is the median of the runs' figures, errors are
- * summed, and the API's peak RSS is the largest of the runs. The targets are
- * checked on those medians, so ratios are of median throughputs. Only cells
- * present in every report are kept; the reports must share their settings.
+ * Several bench reports of the same command as one: each figure of a cell
+ * (scenario, server, connection count) is the median of the runs' figures,
+ * but for errors (summed: one failing run is a failure), the slowest
+ * response (maxMs, the largest) and a run's failing bodies (the first three
+ * of all). The API's peak RSS over the whole run (VmHWM) is the largest of
+ * the runs; machine CPU per request is left out when a run lacks it. The
+ * targets are checked on the medians, so ratios are of median throughputs.
+ * The reports must have the same settings, data set and cells (scenarios,
+ * servers and connection counts): otherwise this throws, rather than
+ * dropping a run's cell and perhaps its errors. The runs are taken in the
+ * order of their dates.
  */
 export function medianReport(reports: BenchReport[], command: string): BenchReport {
   if (reports.length === 0) throw new Error('no reports to take the median of');
-  const [first] = reports as [BenchReport, ...BenchReport[]];
-  const settings = JSON.stringify(first.settings);
-  for (const r of reports) {
-    if (JSON.stringify(r.settings) !== settings) throw new Error(`reports differ in settings: ${r.command} against ${first.command}`);
-  }
-  const scenarios: ScenarioResult[] = [];
-  for (const s of first.scenarios) {
-    const matching = reports.map((r) => r.scenarios.find((x) => x.id === s.id));
-    if (matching.some((x) => !x)) continue;
-    const targets: TargetResult[] = [];
-    for (const t of s.targets) {
-      const same = matching.map((x) => x!.targets.find((y) => y.server === t.server));
-      if (same.some((y) => !y)) continue;
-      const runs = t.runs.flatMap((run) => {
-        const cells = same.map((y) => y!.runs.find((r) => r.connections === run.connections));
-        return cells.every((c) => c) ? [medianRun(cells as Run[])] : [];
-      });
-      targets.push({ server: t.server, statementsPerRequest: median(same.map((y) => y!.statementsPerRequest)), runs });
+  const sorted = [...reports].sort((a, b) => a.date.localeCompare(b.date));
+  const first = sorted[0]!;
+  const last = sorted[sorted.length - 1]!;
+  const same = (what: string, of: (r: BenchReport) => unknown) => {
+    const expected = JSON.stringify(of(first));
+    for (const r of sorted) {
+      if (JSON.stringify(of(r)) !== expected) throw new Error(`reports differ in ${what}: ${r.command} against ${first.command}`);
     }
-    scenarios.push({ id: s.id, name: s.name, title: s.title, targets });
-  }
-  const last = reports[reports.length - 1]!;
-  const oursPeakRssMb = Math.max(...reports.map((r) => r.oursPeakRssMb));
+  };
+  same('settings', (r) => r.settings);
+  same('data', (r) => r.data);
+  same('scenarios, servers or connection counts', cellsOf);
+
+  const scenarios: ScenarioResult[] = first.scenarios.map((s) => ({
+    id: s.id,
+    name: s.name,
+    title: s.title,
+    targets: s.targets.map((t) => {
+      const of = sorted.map((r) => r.scenarios.find((x) => x.id === s.id)!.targets.find((y) => y.server === t.server)!);
+      return {
+        server: t.server,
+        statementsPerRequest: median(of.map((y) => y.statementsPerRequest)),
+        runs: t.runs.map((run) => medianRun(of.map((y) => y.runs.find((r) => r.connections === run.connections)!))),
+      };
+    }),
+  }));
+  const oursPeakRssMb = Math.max(...sorted.map((r) => r.oursPeakRssMb));
   return {
     date: last.date,
     command,
@@ -79,6 +95,6 @@ export function medianReport(reports: BenchReport[], command: string): BenchRepo
     scenarios,
     oursPeakRssMb,
     targets: checkTargets(scenarios, first.settings.connections, oursPeakRssMb),
-    medianOf: reports.map((r) => r.command),
+    medianOf: sorted.map((r) => r.command),
   };
 }

@@ -89,7 +89,7 @@ export function markdown(r: BenchReport): string {
     ...(r.medianOf
       ? [
           `Medians of ${r.medianOf.length} runs: ${r.medianOf.map((c) => `\`${c}\``).join(', ')}. Each figure of a cell is the median of that figure over the runs ` +
-            '(ratios: of the median throughputs); errors are summed over the runs, and the peak RSS is the largest of the runs.',
+            '(ratios: of the median throughputs), but errors are summed over the runs and max ms is the largest; the API peak RSS over the whole run (VmHWM, below) is the largest of the runs.',
           '',
         ]
       : []),

@@ -17,10 +17,11 @@ import { createTokenFromCli } from '../modules/auth/token-cli';
 
 /**
  * How the API runs in production (README, "Production settings"): a heap cap
- * keeps its RSS under load near 210 MB instead of 260–330 MB
- * (bench/results/2026-11-28-bench-heap-*.md); a 32 MB semi-space takes back
- * most of the CPU the cap alone costs, as fewer short-lived request objects
- * survive into the capped old space (bench/results/2026-11-29-bench-semi-*.md).
+ * keeps its RSS under load near 175 MB instead of 260–330 MB, at 30–60%
+ * more CPU per request (bench/results/2026-11-28-bench-heap-*.md);
+ * a 32 MB semi-space takes back about half of that CPU, as fewer short-lived
+ * request objects survive into the capped old space, for an RSS near 210–220
+ * MB (bench/results/2026-11-29-bench-semi-*.md).
  */
 const PRODUCTION_NODE_ARGS = ['--max-old-space-size=256', '--max-semi-space-size=32'];
 
@@ -221,17 +222,17 @@ async function main() {
     oursPeakRssMb,
     targets: checkTargets(results, opts.connections, oursPeakRssMb),
   };
-  const page = markdown(report);
+  // The profile's summary goes into the result page, so the figures quoted from it stay with the run.
+  const profiles = opts.profile && fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+  const summaries = profiles.map((f) => `CPU profile of the API (${f}):\n${summariseProfile(path.join(profileDir, f))}`);
+  const page = markdown(report) + summaries.map((s) => `\n## CPU profile\n\n\`\`\`\n${s}\n\`\`\`\n`).join('');
   const dir = path.resolve('bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   const base = path.join(dir, `${report.date.slice(0, 10)}-bench${opts.label ? `-${opts.label}` : ''}`);
   fs.writeFileSync(`${base}.md`, page);
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\n${page}\nwritten: ${path.relative(process.cwd(), base)}.md and .json\n`);
-  if (opts.profile) {
-    const files = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
-    for (const f of files) process.stdout.write(`\nCPU profile of the API: ${path.join(profileDir, f)}\n${summariseProfile(path.join(profileDir, f))}\n`);
-  }
+  for (const f of profiles) process.stdout.write(`\nCPU profile of the API: ${path.join(profileDir, f)}\n`);
   const failed = results.flatMap((s) => s.targets.flatMap((t) => t.runs)).some((r) => errorCount(r) > 0);
   if (failed) {
     process.stderr.write('errors during the runs (see the errors column)\n');
