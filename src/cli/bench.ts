@@ -17,8 +17,9 @@ import { createTokenFromCli } from '../modules/auth/token-cli';
 
 /**
  * How the API runs in production (README, "Production settings"): a heap cap
- * keeps its RSS under load near 175 MB instead of 260–330 MB, at 30–60%
- * more CPU per request (bench/results/2026-11-28-bench-heap-*.md);
+ * keeps its RSS under load near 175 MB instead of 281–326 MB, at 30–60%
+ * more CPU per request (bench/results/2026-11-28-bench-heap-*.md and
+ * 2026-11-29-bench-semi-*.md);
  * a 32 MB semi-space takes back about half of that CPU, as fewer short-lived
  * request objects survive into the capped old space, for an RSS near 210–220
  * MB (bench/results/2026-11-29-bench-semi-*.md).
