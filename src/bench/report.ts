@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { BenchData } from './data';
 import { errorCount, type LoadResult } from './load';
 import type { ServerName } from './servers';
@@ -141,4 +143,19 @@ export function markdown(r: BenchReport): string {
   for (const t of r.targets) lines.push(`| ${t.scenario || 'all'} | ${t.what} | ${t.value} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} |`);
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * Writes `page` and the report's JSON to bench/results/<date>-<name>.md and
+ * .json, prints the page, and returns the files' base path (relative).
+ */
+export function writeResult(report: BenchReport, name: string, page: string): string {
+  const dir = path.resolve('bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const base = path.join(dir, `${report.date.slice(0, 10)}-${name}`);
+  fs.writeFileSync(`${base}.md`, page);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  const relative = path.relative(process.cwd(), base);
+  process.stdout.write(`\n${page}\nwritten: ${relative}.md and .json\n`);
+  return relative;
 }

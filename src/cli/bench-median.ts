@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { medianReport } from '../bench/median';
-import { markdown, type BenchReport } from '../bench/report';
+import { markdown, writeResult, type BenchReport } from '../bench/report';
 
 const USAGE = `npm run bench:median -- [--label L] RESULT.json RESULT.json ...
 
@@ -25,13 +24,7 @@ function main() {
   const reports = positionals.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as BenchReport);
   const command = `npm run bench:median -- ${process.argv.slice(2).join(' ')}`;
   const report = medianReport(reports, command);
-  const page = markdown(report);
-  const dir = path.resolve('bench', 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const base = path.join(dir, `${report.date.slice(0, 10)}-bench-median${values.label ? `-${values.label}` : ''}`);
-  fs.writeFileSync(`${base}.md`, page);
-  fs.writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${page}\nwritten: ${path.relative(process.cwd(), base)}.md and .json\n`);
+  writeResult(report, `bench-median${values.label ? `-${values.label}` : ''}`, markdown(report));
 }
 
 main();

@@ -10,7 +10,7 @@ import type { Orm } from '../db';
 import { dropDatabase, prepareBenchData } from '../bench/data';
 import { drive, errorCount } from '../bench/load';
 import { summariseProfile } from '../bench/profile';
-import { checkTargets, markdown, type BenchReport, type ScenarioResult, type TargetResult } from '../bench/report';
+import { checkTargets, markdown, writeResult, type BenchReport, type ScenarioResult, type TargetResult } from '../bench/report';
 import { buildSamples, buildWriteSamples, scenarios as allScenarios, WRITE_LABEL, type Scenario, type Target } from '../bench/scenarios';
 import { machineCpuMs, sampleRss, startServer, waitForIdleDatabase, type BenchServer, type ServerName } from '../bench/servers';
 import { createTokenFromCli } from '../modules/auth/token-cli';
@@ -227,12 +227,7 @@ async function main() {
   const profiles = opts.profile && fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
   const summaries = profiles.map((f) => `CPU profile of the API (${f}):\n${summariseProfile(path.join(profileDir, f))}`);
   const page = markdown(report) + summaries.map((s) => `\n## CPU profile\n\n\`\`\`\n${s}\n\`\`\`\n`).join('');
-  const dir = path.resolve('bench', 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const base = path.join(dir, `${report.date.slice(0, 10)}-bench${opts.label ? `-${opts.label}` : ''}`);
-  fs.writeFileSync(`${base}.md`, page);
-  fs.writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\n${page}\nwritten: ${path.relative(process.cwd(), base)}.md and .json\n`);
+  writeResult(report, `bench${opts.label ? `-${opts.label}` : ''}`, page);
   for (const f of profiles) process.stdout.write(`\nCPU profile of the API: ${path.join(profileDir, f)}\n`);
   const failed = results.flatMap((s) => s.targets.flatMap((t) => t.runs)).some((r) => errorCount(r) > 0);
   if (failed) {
